@@ -1,0 +1,106 @@
+"""Core speed: engine per-turn time, matcher per-query time (p50/p99), start-up to first answer.
+
+Run: .venv/bin/python benchmarks/bench_core.py   (prints figures; nothing is asserted)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.app import load_engine  # noqa: E402
+from bot.messages import Command, Event  # noqa: E402
+from bot.session import Session  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+
+QUESTIONS = [
+    "are step ups bad for my knees",
+    "best exercise for a bigger booty",
+    "how high should the box be",
+    "what equipment do i need",
+    "hip thurst form tips",
+    "which one is better",
+    "i play soccer",
+    "will my deadlift go up",
+    "what is a good protein powder",
+    "how do i get a six pack",
+]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.99)]
+
+
+def bench_matcher(rounds: int = 300) -> None:
+    engine = load_engine(load_settings(store_url="memory://"))
+    engine.matcher.match("warm up")
+    samples = []
+    for _ in range(rounds):
+        for q in QUESTIONS:
+            t0 = time.perf_counter()
+            engine.matcher.match(q)
+            samples.append(time.perf_counter() - t0)
+    p50, p99 = percentiles(samples)
+    print(
+        f"matcher per query:   p50 {p50 * 1e6:7.1f} us   p99 {p99 * 1e6:7.1f} us   "
+        f"({len(samples)} queries)"
+    )
+
+
+def bench_engine(rounds: int = 300) -> None:
+    engine = load_engine(load_settings(store_url="memory://"))
+    samples = []
+    for _ in range(rounds):
+        session = Session(salt="ab")
+        session, replies = engine.handle(session, Event.command(Command.QUIZ))
+        events = 0
+        while replies[-1].options and session.flow == "quiz" and events < 8:
+            option = replies[-1].options[0]
+            t0 = time.perf_counter()
+            session, replies = engine.handle(session, Event.choice(option.data))
+            samples.append(time.perf_counter() - t0)
+            events += 1
+        for q in QUESTIONS[:3]:
+            t0 = time.perf_counter()
+            session, replies = engine.handle(session, Event.text(q))
+            samples.append(time.perf_counter() - t0)
+    p50, p99 = percentiles(samples)
+    print(
+        f"engine per turn:     p50 {p50 * 1e6:7.1f} us   p99 {p99 * 1e6:7.1f} us   "
+        f"({len(samples)} turns: quiz presses and FAQ text)"
+    )
+
+
+def bench_startup(runs: int = 5) -> None:
+    env = {**os.environ, "STORE_URL": "memory://", "LOG_LEVEL": "WARNING"}
+
+    def wall(cmd: list[str]) -> float:
+        best = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+            best.append(time.perf_counter() - t0)
+        return statistics.median(best)
+
+    baseline = wall([sys.executable, "-c", "pass"])
+    first = wall([sys.executable, "-m", "bot", "ask", "are step ups bad for my knees", "--json"])
+    print(
+        f"start-up to first answer (python -m bot ask): {first * 1e3:6.0f} ms median of {runs}; "
+        f"bare interpreter {baseline * 1e3:.0f} ms; ratio {first / baseline:.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    print(json.dumps({"python": sys.version.split()[0]}))
+    bench_matcher()
+    bench_engine()
+    bench_startup()

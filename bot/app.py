@@ -1,0 +1,23 @@
+"""Composition: settings -> content -> engine -> store -> service. Built once at start-up."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.content import load_content
+from bot.engine import Engine
+from bot.service import CoachService
+from bot.settings import Settings
+from bot.store.factory import open_store
+
+logger = logging.getLogger(__name__)
+
+
+def load_engine(settings: Settings) -> Engine:
+    """Validate content (raises ContentError naming file and entry) and index the FAQ."""
+    return Engine(load_content(settings.content_dir))
+
+
+def build_service(settings: Settings, engine: Engine | None = None) -> CoachService:
+    """A ready service: the engine from content and the store STORE_URL names."""
+    return CoachService(engine or load_engine(settings), open_store(settings))

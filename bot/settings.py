@@ -1,0 +1,91 @@
+"""Configuration read once from the environment and `.env`: the one place settings live."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+logger = logging.getLogger(__name__)
+
+_STORE_SCHEMES = ("memory://", "sqlite:///", "redis://", "rediss://", "unix://")
+
+
+def default_content_dir() -> Path:
+    """The `content/` package shipped with the code: works from a checkout and from a wheel."""
+    import content
+
+    return Path(content.__file__).resolve().parent
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; the message is safe to print (no secret values)."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; names match `.env.example`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    store_url: str = Field(
+        "sqlite:///hipstep.db", description="memory://, sqlite:///path, redis://", repr=False
+    )
+    store_prefix: str = Field("hipstep", description="key prefix when several bots share a store")
+    session_ttl_seconds: int = Field(7 * 24 * 3600, ge=60)
+    event_ttl_seconds: int = Field(24 * 3600, ge=60)
+    content_dir: Path = Field(default_factory=default_content_dir)
+    log_level: str = "INFO"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_rate_limit: bool = True
+
+    discord_bot_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    discord_sync_on_start: bool = True
+
+    @field_validator("store_url")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        if not value.startswith(_STORE_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(_STORE_SCHEMES)}")
+        return value
+
+    @field_validator(
+        "telegram_bot_token",
+        "discord_bot_token",
+        "telegram_webhook_secret",
+        "telegram_webhook_url",
+        "discord_guild_id",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's error into one readable line per bad field."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
+            for err in exc.errors(include_input=False)
+        )
+        raise SettingsError(f"invalid settings: {problems}") from None

@@ -1,0 +1,8 @@
+"""Session stores behind one small async interface; `open_store` picks one from STORE_URL."""
+
+from __future__ import annotations
+
+from bot.store.base import SessionKey, Store, StoreUnavailable, VersionConflict
+from bot.store.factory import open_store
+
+__all__ = ["SessionKey", "Store", "StoreUnavailable", "VersionConflict", "open_store"]

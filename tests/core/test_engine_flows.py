@@ -1,0 +1,207 @@
+"""Stories of a user talking to the engine: quiz, back, cancel, stale buttons, free text."""
+
+from __future__ import annotations
+
+from bot.engine import Engine
+from bot.messages import Command, Event, Reply, ReplyKind
+from bot.session import Session
+from tests.core.helpers import find_option, press
+
+
+def run(engine: Engine, session: Session, event: Event) -> tuple[Session, list[Reply]]:
+    new, replies = engine.handle(session, event)
+    assert replies, "the engine must always say something"
+    return new, replies
+
+
+def start_quiz(engine: Engine) -> tuple[Session, Reply]:
+    session, replies = run(engine, Session(salt="ab"), Event.command(Command.QUIZ))
+    return session, replies[-1]
+
+
+def test_full_quiz_by_pressing_buttons_ends_with_a_recommendation(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    assert reply.kind is ReplyKind.QUESTION and "1 of 5" in reply.text
+    for label in ("glutes", "explosive", "Done", "New to lifting", "Knees", "Done", "full gym"):
+        session, replies = run(engine, session, press(reply, label))
+        reply = replies[-1]
+    assert reply.kind is ReplyKind.RECOMMENDATION
+    assert "hip thrusts" in reply.text.lower()
+    assert session.flow == "idle" and session.quiz is None
+    assert session.last_goals == ["glute_hypertrophy", "hip_power"]
+
+
+def test_quiz_steps_edit_the_message_in_place(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    _, replies = run(engine, session, press(reply, "glutes"))
+    assert replies[-1].edit and replies[-1].kind is ReplyKind.QUESTION
+
+
+def test_multi_answer_question_toggles_a_check_mark(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    session, replies = run(engine, session, press(reply, "glutes"))
+    session, replies = run(engine, session, press(replies[-1], "Balance"))
+    assert find_option(replies[-1], "Balance").label.startswith("✓")
+    session, replies = run(engine, session, press(replies[-1], "Balance"))
+    assert not find_option(replies[-1], "Balance").label.startswith("✓")
+
+
+def test_follow_up_goals_leave_out_the_main_goal(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    main_label = find_option(reply, "glutes").label
+    _, replies = run(engine, session, press(reply, "glutes"))
+    assert main_label not in [o.label for o in replies[-1].options]
+
+
+def test_back_returns_to_the_previous_question_and_forgets_its_answer(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    session, replies = run(engine, session, press(reply, "glutes"))
+    session, replies = run(engine, session, press(replies[-1], "Back"))
+    assert "1 of 5" in replies[-1].text
+    assert session.quiz is not None and session.quiz.answers == {}
+
+
+def test_back_command_outside_a_quiz_says_there_is_nothing(engine: Engine) -> None:
+    _, replies = run(engine, Session(), Event.command(Command.BACK))
+    assert replies[0].text == engine.content.texts.nothing_to_go_back_to
+
+
+def test_cancel_ends_the_quiz_and_its_buttons_go_stale(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    session, replies = run(engine, session, Event.command(Command.CANCEL))
+    assert replies[0].text == engine.content.texts.cancelled and session.flow == "idle"
+    _, replies = run(engine, session, press(reply, "glutes"))
+    assert replies[0].kind is ReplyKind.NOTICE
+    assert replies[0].text == engine.content.texts.stale_option
+
+
+def test_button_from_an_earlier_quiz_is_stale_in_a_new_one(engine: Engine) -> None:
+    session, old = start_quiz(engine)
+    session, replies = run(engine, session, Event.command(Command.QUIZ))
+    unchanged, replies = run(engine, session, press(old, "glutes"))
+    assert replies[0].text == engine.content.texts.stale_option
+    assert unchanged.quiz == session.quiz
+
+
+def test_button_pressed_twice_does_not_skip_a_question(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    session, _ = run(engine, session, press(reply, "glutes"))
+    again, replies = run(engine, session, press(reply, "glutes"))
+    assert replies[0].kind is ReplyKind.NOTICE
+    assert again.quiz == session.quiz
+
+
+def test_forged_option_data_gets_a_friendly_notice(engine: Engine) -> None:
+    for forged in ("", "garbage", "9.x.a.main:glute", "1.ab1.a.main:bigger_biceps", "1..t."):
+        session, _ = start_quiz(engine)
+        _, replies = run(engine, session, Event.choice(forged))
+        assert replies[0].kind is ReplyKind.NOTICE, forged
+
+
+def test_typed_answer_counts_as_pressing_its_button(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    for label in ("glutes", "Nothing else"):
+        session, replies = run(engine, session, press(reply, label))
+        reply = replies[-1]
+    session, replies = run(engine, session, Event.text("Several years"))
+    assert session.quiz is not None and session.quiz.answers["exp"] == ["advanced"]
+
+
+def test_faq_question_mid_quiz_is_answered_and_the_quiz_goes_on(engine: Engine) -> None:
+    session, _ = start_quiz(engine)
+    after, replies = run(engine, session, Event.text("are step ups bad for my knees?"))
+    assert replies[0].kind is ReplyKind.FAQ_ANSWER and replies[0].topic_id == "knee_concerns"
+    assert replies[-1].kind is ReplyKind.QUESTION
+    assert after.quiz == session.quiz
+
+
+def test_nonsense_mid_quiz_re_asks_kindly(engine: Engine) -> None:
+    session, _ = start_quiz(engine)
+    _, replies = run(engine, session, Event.text("asdfgh"))
+    assert replies[0].text == engine.content.texts.quiz_free_text
+    assert replies[-1].kind is ReplyKind.QUESTION and "1 of 5" in replies[-1].text
+
+
+def test_discomfort_brings_the_safety_line(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    for label in ("Single-leg", "Nothing else", "New to lifting", "Knees", "Done", "bench"):
+        session, replies = run(engine, session, press(reply, label))
+        reply = replies[-1]
+    assert engine.content.recommendation.safety in reply.text
+    assert "Knees:" in reply.text and "Balance:" in reply.text
+
+
+def test_faq_menu_pages_through_every_topic(engine: Engine) -> None:
+    session, replies = run(engine, Session(), Event.command(Command.FAQ))
+    seen: list[str] = []
+    reply = replies[0]
+    while True:
+        seen += [o.label for o in reply.options if o.data.split(".")[2] == "t"]
+        nxt = [o for o in reply.options if o.label == engine.content.texts.next_label]
+        if not nxt:
+            break
+        session, replies = run(engine, session, Event.choice(nxt[0].data))
+        reply = replies[0]
+        assert reply.edit
+    assert sorted(seen) == sorted(t.question for t in engine.content.faq.topics)
+
+
+def test_menu_topic_button_answers_it(engine: Engine) -> None:
+    session, replies = run(engine, Session(), Event.command(Command.FAQ))
+    _, replies = run(engine, session, Event.choice(replies[0].options[0].data))
+    assert replies[0].kind is ReplyKind.FAQ_ANSWER
+    assert replies[0].topic_id == engine.content.faq.topics[0].id
+
+
+def test_start_deep_links_open_the_quiz_or_a_topic(engine: Engine) -> None:
+    _, replies = run(engine, Session(), Event.command(Command.START, "quiz"))
+    assert replies[0].kind is ReplyKind.QUESTION
+    _, replies = run(engine, Session(), Event.command(Command.START, "step_height"))
+    assert replies[0].topic_id == "step_height"
+    _, replies = run(engine, Session(), Event.command(Command.START, "<script>"))
+    assert replies[0].text == engine.content.texts.welcome
+
+
+def test_greetings_thanks_and_help_get_sensible_replies(engine: Engine) -> None:
+    texts = engine.content.texts
+    for said, expected in (
+        ("Hi!", texts.greeting_reply),
+        ("thanks :)", texts.thanks_reply),
+        ("help", texts.help),
+    ):
+        _, replies = run(engine, Session(), Event.text(said))
+        assert replies[0].text == expected, said
+
+
+def test_out_of_scope_text_says_what_the_bot_can_do(engine: Engine) -> None:
+    _, replies = run(engine, Session(), Event.text("who won the football game last night"))
+    assert replies[0].text == engine.content.texts.out_of_scope
+
+
+def test_odd_text_never_breaks_the_engine(engine: Engine) -> None:
+    for text in (
+        "",
+        "   ",
+        "x" * 10_000,
+        "\x00\x1b[31m",
+        "💪🍑" * 50,
+        "<b>hi</b> & <script>",
+        "ß" * 3000,
+        "/quiz",
+    ):
+        _, replies = run(engine, Session(), Event.text(text))
+        assert replies[0].text
+
+
+def test_comparison_lists_both_exercises(engine: Engine) -> None:
+    _, replies = run(engine, Session(), Event.command(Command.COMPARE))
+    names = [e.name for e in engine.content.exercises.exercises]
+    assert replies[0].kind is ReplyKind.COMPARISON
+    assert all(any(name in heading for heading, _ in replies[0].fields) for name in names)
+
+
+def test_engine_never_modifies_the_session_it_was_given(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    before = session.model_dump()
+    engine.handle(session, press(reply, "glutes"))
+    assert session.model_dump() == before
