@@ -136,6 +136,7 @@ class Lexicon(Strict):
     """Matcher vocabulary: canonical term -> ways people write it (phrases, slang, typos)."""
 
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    off_topic: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
     greetings: list[str] = Field(default_factory=list)
     thanks: list[str] = Field(default_factory=list)

@@ -12,14 +12,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from bot.content import FaqTopic, Lexicon
-from bot.normalize import Normalizer
+from bot.normalize import OFF_TOPIC, Normalizer
 
 logger = logging.getLogger(__name__)
 
-ANSWER_THRESHOLD = 0.42  # at or above: answer directly
-SUGGEST_THRESHOLD = 0.22  # between the two: offer 'did you mean'
+ANSWER_THRESHOLD = 0.36  # at or above: answer directly
+SUGGEST_THRESHOLD = 0.2  # between the two: offer 'did you mean'
+LEAD_THRESHOLD = 0.28  # lower scores are answered too when they lead the runner-up by
+LEAD_MARGIN = 0.1  # at least this much
 AMBIGUITY_MARGIN = 0.04  # a runner-up this close is offered alongside
 MAX_SUGGESTIONS = 3
+NEAREST_SHARE = 0.6  # score = this much of the best phrasing + the rest of the topic as a whole
+ANSWER_SHARE = 0.15  # how much an answer's own words count towards its topic
+OFF_TOPIC_WEIGHT = 1.5  # an off-topic word outweighs an unknown one
 
 Vector = dict[str, float]
 
@@ -39,45 +44,54 @@ def _unit(vector: Vector) -> Vector:
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
-def _dot(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
-
-
 class FaqMatcher:
     """Built once from content; `match` is pure and fast (tens of microseconds)."""
 
     def __init__(self, topics: list[FaqTopic], lexicon: Lexicon) -> None:
         self.normalizer = Normalizer(lexicon)
         self.normalizer.learn(
-            text for t in topics for text in [t.question, *t.phrasings, *t.keywords]
+            text for t in topics for text in [t.question, t.answer, *t.phrasings, *t.keywords]
         )
         self._topic_ids = [t.id for t in topics]
-        docs = {
-            t.id: [self.normalizer.terms(x) for x in [t.question, *t.phrasings]] for t in topics
-        }
-        keywords = {
-            t.id: [term for k in t.keywords for term in self.normalizer.terms(k)] for t in topics
-        }
+        terms = self.normalizer.terms
+        asked = {t.id: [terms(x) for x in [t.question, *t.phrasings]] for t in topics}
+        keywords = {t.id: [term for k in t.keywords for term in terms(k)] for t in topics}
+        answers = {t.id: terms(t.answer) for t in topics}
         df: Counter[str] = Counter()
-        for topic_id in self._topic_ids:
-            df.update({term for doc in docs[topic_id] for term in doc} | set(keywords[topic_id]))
+        for tid in self._topic_ids:
+            df.update({x for doc in asked[tid] for x in doc} | set(keywords[tid]))
         n = len(topics)
         self._idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
-        self._phrasings: dict[str, list[Vector]] = {}
-        self._centroids: dict[str, Vector] = {}
-        for topic_id in self._topic_ids:
-            vectors = [self._weigh(doc) for doc in docs[topic_id] if doc]
-            self._phrasings[topic_id] = vectors
-            centroid: defaultdict[str, float] = defaultdict(float)
+        self._idf[OFF_TOPIC] = OFF_TOPIC_WEIGHT * self._unknown_idf
+        # Inverted indexes: term -> [(phrasing number, weight)] and term -> [(topic, weight)],
+        # so a query touches only the phrasings and topics that share one of its terms.
+        self._phrasing_topic: list[str] = []
+        self._phrasing_index: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._topic_index: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
+        for tid in self._topic_ids:
+            vectors = [v for v in (self._weigh(doc) for doc in asked[tid]) if v]
             for vector in vectors:
+                number = len(self._phrasing_topic)
+                self._phrasing_topic.append(tid)
                 for term, weight in vector.items():
-                    centroid[term] += weight
-            for term in keywords[topic_id]:
-                centroid[term] += self._idf.get(term, 0.0)
-            self._centroids[topic_id] = _unit(dict(centroid))
+                    self._phrasing_index[term].append((number, weight))
+            centroid = self._centroid(vectors, keywords[tid], answers[tid])
+            for term, weight in centroid.items():
+                self._topic_index[term].append((tid, weight))
+
+    def _centroid(self, asked: list[Vector], keywords: list[str], answer: list[str]) -> Vector:
+        """A topic as a whole: its phrasings and keywords, plus a little of its answer."""
+        summed: defaultdict[str, float] = defaultdict(float)
+        for vector in asked:
+            for term, weight in vector.items():
+                summed[term] += weight
+        for term in keywords:
+            summed[term] += self._idf.get(term, 0.0)
+        centroid = _unit(dict(summed))
+        for term, weight in self._weigh(answer).items():
+            centroid[term] = centroid.get(term, 0.0) + ANSWER_SHARE * weight
+        return _unit(centroid)
 
     def _weigh(self, terms: list[str]) -> Vector:
         counts = Counter(terms)
@@ -86,26 +100,40 @@ class FaqMatcher:
         )
 
     def rank(self, text: str) -> list[tuple[str, float]]:
-        """Every topic with its score in [0, 1], best first."""
-        query = self._weigh(self.normalizer.terms(text))
-        if not query:
-            return []
-        scored = []
-        for topic_id in self._topic_ids:
-            nearest = max((_dot(query, p) for p in self._phrasings[topic_id]), default=0.0)
-            overall = _dot(query, self._centroids[topic_id])
-            scored.append((topic_id, 0.6 * nearest + 0.4 * overall))
+        """Topics sharing a term with `text`, with scores in [0, 1], best first."""
+        return self._rank(self.normalizer.terms(text))
+
+    def _rank(self, terms: list[str]) -> list[tuple[str, float]]:
+        query = self._weigh(terms)
+        phrasing_scores: defaultdict[int, float] = defaultdict(float)
+        overall: defaultdict[str, float] = defaultdict(float)
+        for term, q_weight in query.items():
+            for number, weight in self._phrasing_index.get(term, ()):
+                phrasing_scores[number] += q_weight * weight
+            for topic_id, weight in self._topic_index.get(term, ()):
+                overall[topic_id] += q_weight * weight
+        nearest: defaultdict[str, float] = defaultdict(float)
+        for number, score in phrasing_scores.items():
+            topic_id = self._phrasing_topic[number]
+            nearest[topic_id] = max(nearest[topic_id], score)
+        scored = [
+            (t, NEAREST_SHARE * nearest[t] + (1 - NEAREST_SHARE) * s) for t, s in overall.items()
+        ]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
     def match(self, text: str) -> Match:
-        ranked = self.rank(text)
-        if not ranked or ranked[0][1] < SUGGEST_THRESHOLD:
-            best = ranked[0][1] if ranked else 0.0
-            return Match(None, round(best, 4), (), tuple(ranked[:MAX_SUGGESTIONS]))
-        top_id, top = ranked[0]
-        if top >= ANSWER_THRESHOLD:
+        """Answer when confident; else suggest close topics, unless the text is off-topic."""
+        terms = self.normalizer.terms(text)
+        ranked = self._rank(terms)
+        shown = tuple(ranked[:MAX_SUGGESTIONS])
+        top_id, top = ranked[0] if ranked else (None, 0.0)
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        clear_lead = top >= LEAD_THRESHOLD and top - runner_up >= LEAD_MARGIN
+        if top_id is not None and (top >= ANSWER_THRESHOLD or clear_lead):
             close = tuple(t for t, s in ranked[1:MAX_SUGGESTIONS] if top - s <= AMBIGUITY_MARGIN)
-            return Match(top_id, round(top, 4), close, tuple(ranked[:MAX_SUGGESTIONS]))
-        suggestions = [tid for tid, s in ranked[:MAX_SUGGESTIONS] if s >= SUGGEST_THRESHOLD]
-        return Match(None, round(top, 4), tuple(suggestions), tuple(ranked[:MAX_SUGGESTIONS]))
+            return Match(top_id, round(top, 4), close, shown)
+        if OFF_TOPIC in terms:
+            return Match(None, round(top, 4), (), shown)
+        suggestions = tuple(t for t, s in shown if s >= SUGGEST_THRESHOLD)
+        return Match(None, round(top, 4), suggestions, shown)

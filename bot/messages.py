@@ -71,10 +71,16 @@ class ReplyKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """An offered answer: `data` is opaque, short and checked when it comes back."""
+    """An offered answer: `data` is opaque, short and checked when it comes back.
+
+    `toggle` marks a choice of a multi-answer question (a check box, not Done/Back/Cancel);
+    `picked` says whether it is ticked now.
+    """
 
     label: str
     data: str
+    toggle: bool = False
+    picked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

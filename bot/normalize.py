@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 _WORD = re.compile(r"[a-z0-9]+")
 _MAX_INPUT_CHARS = 400
 _STEMMER = snowballstemmer.stemmer("english")
+OFF_TOPIC = "~off"  # the term every off-topic phrase becomes: it counts against any match
 
 
 @lru_cache(maxsize=20_000)
@@ -44,6 +45,8 @@ class Normalizer:
         for canonical, variants in lexicon.synonyms.items():
             for variant in [canonical, *variants]:
                 self._phrases[tuple(words(variant))] = canonical
+        for phrase in lexicon.off_topic:
+            self._phrases.setdefault(tuple(words(phrase)), OFF_TOPIC)
         self._longest = max((len(p) for p in self._phrases), default=1)
         self._stopwords = frozenset(lexicon.stopwords)
         self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase}
@@ -66,7 +69,7 @@ class Normalizer:
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        limit = 1 if len(word) < 8 else 2
+        limit = 1 if len(word) < 10 else 2
         best = process.extractOne(word, self._vocab_list, scorer=OSA.distance, score_cutoff=limit)
         fixed = best[0] if best is not None else word
         if len(self._corrections) < 50_000:

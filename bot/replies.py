@@ -18,8 +18,8 @@ SHORT_LABEL = 18  # labels up to this long sit side by side as buttons
 ANSWER, NAVIGATE, TOPIC, PAGE, GO = "a", "n", "t", "p", "g"
 
 
-def option(label: str, nonce: str, action: str, value: str) -> Option:
-    return Option(label=label, data=OptionData(nonce, action, value).encode())
+def option(label: str, nonce: str, action: str, value: str, **flags: bool) -> Option:
+    return Option(label=label, data=OptionData(nonce, action, value).encode(), **flags)
 
 
 def bullets(lines: list[str]) -> str:
@@ -45,7 +45,14 @@ def question_reply(
     picked = set(answers.get(question.id, []))
     offered = offered_choices(content, question, answers)
     options = [
-        option(("✓ " if c.id in picked else "") + c.label, nonce, ANSWER, f"{question.id}:{c.id}")
+        option(
+            ("✓ " if c.id in picked else "") + c.label,
+            nonce,
+            ANSWER,
+            f"{question.id}:{c.id}",
+            toggle=question.multi,
+            picked=c.id in picked,
+        )
         for c in offered
     ]
     if question.multi:
