@@ -1,0 +1,218 @@
+"""Telegram end to end: updates/s through our real Application vs a bare PTB echo bot.
+
+Both bots poll the same loopback fake Bot API server (tests/telegram/fake_telegram.py, run in
+its own process) in the same run. Each update is a private-chat text message that gets exactly
+one sendMessage back; the clock runs from pushing a batch until the last reply arrives.
+A third bar, the echo bot sending one of our real replies (HTML + keyboard), separates the
+cost of a richer message (on both sides of the wire) from our own per-update work.
+Flood limits are OFF for both (ours keeps only RetryAfter handling): with Telegram's limits on,
+a bot sends at most ~30 messages/s by design, which would measure the limiter, not the bot.
+
+Run: .venv/bin/python benchmarks/bench_telegram.py [--updates 2000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+import aiohttp  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+from telegram.request import HTTPXRequest  # noqa: E402
+
+from adapters.telegram_bot import build_application, running  # noqa: E402
+from adapters.telegram_render import Rendered, render  # noqa: E402
+from bot.app import build_service, load_engine  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.messages import Event  # noqa: E402
+from bot.service import CoachService  # noqa: E402
+from bot.settings import Settings, load_settings  # noqa: E402
+from bot.store.base import SessionKey  # noqa: E402
+from bot.store.memory import MemoryStore  # noqa: E402
+
+TOKEN = "123456:TEST-token"
+USERS = 200
+Runner = Callable[[str], AbstractAsyncContextManager[None]]
+
+
+@asynccontextmanager
+async def fake_server() -> AsyncIterator[str]:
+    """The fake in a child process, so its work does not share this process's event loop."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.telegram.fake_telegram"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        port = int(child.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        child.terminate()
+        child.wait()
+
+
+def updates(count: int, questions: list[str], start: int) -> list[dict[str, Any]]:
+    """Private-chat questions from many users; each gets exactly one reply."""
+    batch = []
+    for n in range(start, start + count):
+        user = {"id": 10_000 + n % USERS, "is_bot": False, "first_name": f"User {n % USERS}"}
+        chat = {"id": user["id"], "type": "private"}
+        text = questions[n % len(questions)]
+        message = {
+            "message_id": n + 1,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            "text": text,
+        }
+        batch.append({"message": message})
+    return batch
+
+
+async def measure(url: str, runner: Runner, count: int, questions: list[str]) -> float:
+    """Updates per second for one batch, after a warm-up batch."""
+    async with runner(url), aiohttp.ClientSession() as web:
+        sent = 0
+        for size in (100, count):
+            batch = updates(size, questions, sent)
+            t0 = time.perf_counter()
+            await web.post(f"{url}/_fake/push", json=batch)
+            sent += size
+            params: dict[str, str] = {"method": "sendMessage", "count": str(sent)}
+            async with web.get(f"{url}/_fake/wait", params=params) as response:
+                assert response.status == 200, await response.text()
+            elapsed = time.perf_counter() - t0
+    return count / elapsed
+
+
+def settings_for(url: str, store_url: str) -> Settings:
+    return load_settings(
+        store_url=store_url,
+        telegram_bot_token=TOKEN,
+        telegram_base_url=f"{url}/bot",
+        telegram_base_file_url=f"{url}/file/bot",
+        telegram_rate_limit=False,
+        telegram_webhook_url=None,
+    )
+
+
+def ours(store_url: str) -> Runner:
+    """Our Application; each run gets a fresh store, since a new fake reuses update ids (and a
+    store that remembers them would rightly treat the new updates as duplicates)."""
+    runs = itertools.count()
+
+    @asynccontextmanager
+    async def run(url: str) -> AsyncIterator[None]:
+        settings = settings_for(url, store_url.format(run=next(runs)))
+        service = build_service(settings)
+        try:
+            async with running(build_application(settings, service), settings):
+                yield
+        finally:
+            await service.store.close()
+
+    return run
+
+
+def echo_bot(reply: Rendered | None = None) -> Runner:
+    """The library's ceiling: a bare PTB echo bot with the same HTTP settings. With `reply`, it
+    sends that fixed HTML + keyboard instead, to tell payload cost from our own overhead."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        if reply is None:
+            await context.bot.send_message(update.message.chat_id, update.message.text)
+        else:
+            await context.bot.send_message(
+                update.message.chat_id, reply.parts[0], parse_mode="HTML", reply_markup=reply.markup
+            )
+
+    return lambda url: _echo_app(url, echo)
+
+
+@asynccontextmanager
+async def _echo_app(url: str, echo: Any) -> AsyncIterator[None]:
+    app = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(f"{url}/bot")
+        .request(HTTPXRequest(httpx_kwargs={"verify": False}))
+        .get_updates_request(HTTPXRequest(httpx_kwargs={"verify": False}))
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0)
+        try:
+            yield
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+async def sample_reply(engine: Engine, question: str) -> Rendered:
+    """A real FAQ answer with its keyboard, as our bot would send it."""
+    service = CoachService(engine, MemoryStore())
+    key = SessionKey("telegram", "1", "1")
+    return render((await service.handle(key, Event.text(question)))[0])
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    engine = load_engine(load_settings(store_url="memory://"))
+    questions = [t.question for t in engine.content.faq.topics] + ["hi", "which is better?"]
+    with tempfile.TemporaryDirectory() as tmp:
+        runners: dict[str, Runner] = {
+            "bare PTB echo bot": echo_bot(),
+            "echo, our reply": echo_bot(await sample_reply(engine, questions[0])),
+            "ours, memory store": ours("memory://"),
+            "ours, sqlite store": ours(f"sqlite:///{tmp}/bench-{{run}}.db"),
+        }
+        results: dict[str, list[float]] = {name: [] for name in runners}
+        for _ in range(args.rounds):
+            for name, runner in runners.items():  # interleaved, so drift hits all alike
+                async with fake_server() as url:
+                    rate = await measure(url, runner, args.updates, questions)
+                print(f"  {name}: {rate:.0f}/s", file=sys.stderr)
+                results[name].append(rate)
+    print(f"Telegram end to end, {args.updates} updates x {args.rounds} rounds, flood limits off,")
+    print("fake Bot API in its own process on 127.0.0.1 (median updates/s, min-max):")
+    for name, rates in results.items():
+        print(
+            f"  {name:20} {statistics.median(rates):7.0f}/s   ({min(rates):.0f}-{max(rates):.0f})"
+        )
+    echo = statistics.median(results["bare PTB echo bot"])
+    rich = statistics.median(results["echo, our reply"])
+    for name in ("ours, memory store", "ours, sqlite store"):
+        ours_rate = statistics.median(results[name])
+        print(
+            f"  ratio {name:20} {ours_rate / echo:.2f} of the bare echo bot, "
+            f"{ours_rate / rich:.2f} of the echo bot sending our reply"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
