@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None
     discord_sync_on_start: bool = True
+    discord_free_text: bool = Field(False, description="answer any channel message (privileged)")
 
     @field_validator("store_url")
     @classmethod

@@ -1,0 +1,188 @@
+"""The Discord adapter: a discord.py client with slash commands and persistent components.
+
+It only translates: slash commands and component presses become Events for the core, the core's
+Replies become interaction responses (see discord_flow and discord_render). Wiring lives here:
+intents, the command tree, command sync, `serve` for `python -m bot run` and `sync_commands`
+for `python -m bot discord-sync`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord_components import DYNAMIC_ITEMS
+from adapters.discord_flow import ACK_BUDGET, Bridge
+from adapters.discord_render import MAX_OPTION_LABEL, clip
+from bot.messages import Command, Event
+from bot.service import CoachService
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MAX_CHOICES = 25  # Discord's limit for autocomplete results
+MAX_QUESTION = 300
+
+# name -> (command, description) for the commands that take no argument
+SIMPLE_COMMANDS = {
+    "quiz": (Command.QUIZ, "Find out whether hip thrusts or step-ups suit your goals"),
+    "compare": (Command.COMPARE, "Hip thrusts and step-ups side by side"),
+    "help": (Command.HELP, "What this bot can do"),
+    "back": (Command.BACK, "Go back one question in the quiz"),
+    "cancel": (Command.CANCEL, "Stop the quiz"),
+    "forget": (Command.FORGET, "Delete everything the bot stored about you"),
+}
+
+
+class CoachClient(discord.Client):
+    """A client holding the command tree and the bridge to the core (None when only syncing)."""
+
+    def __init__(self, settings: Settings, bridge: Bridge | None, *, sync_on_start: bool) -> None:
+        super().__init__(
+            intents=intents_for(settings), allowed_mentions=discord.AllowedMentions.none()
+        )
+        self.settings = settings
+        self.bridge = bridge
+        self.sync_on_start = sync_on_start
+        self.tree = CoachTree(self)
+        add_commands(self.tree)
+
+    async def setup_hook(self) -> None:
+        """Components are dynamic items: presses on messages from earlier runs still arrive."""
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if self.sync_on_start:
+            await sync_tree(self)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Free text: in DMs and when mentioned; in any channel only if DISCORD_FREE_TEXT."""
+        if message.author.bot or self.bridge is None or self.user is None:
+            return
+        mentioned = self.user in message.mentions
+        if message.guild is not None and not (mentioned or self.settings.discord_free_text):
+            return
+        text = message.content.replace(self.user.mention, "").replace(f"<@!{self.user.id}>", "")
+        await self.bridge.text(message, text.strip())
+
+
+class CoachTree(app_commands.CommandTree[CoachClient]):
+    """The command tree; its error handler answers the member instead of failing silently."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[CoachClient], error: app_commands.AppCommandError
+    ) -> None:
+        name = interaction.command.name if interaction.command else "?"
+        logger.error("/%s failed", name, exc_info=error)
+        if interaction.client.bridge is not None:
+            await interaction.client.bridge.failed(interaction)
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """The least the bot needs; the privileged message-content intent only for channel text."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.dm_messages = True
+    if settings.discord_free_text:
+        intents.guild_messages = True
+        intents.message_content = True
+    return intents
+
+
+def _bridge(interaction: discord.Interaction[CoachClient]) -> Bridge:
+    bridge = interaction.client.bridge
+    if bridge is None:
+        raise RuntimeError("this client only syncs commands")
+    return bridge
+
+
+def add_commands(tree: CoachTree) -> None:
+    """Register the slash commands; each turns into one Event for the core."""
+    for name, (command, description) in SIMPLE_COMMANDS.items():
+        tree.add_command(_simple_command(name, command, description))
+
+    @tree.command(name="faq", description="Answers about hip thrusts and step-ups")
+    @app_commands.describe(topic="Start typing to pick a question; leave empty for the list")
+    async def faq(
+        interaction: discord.Interaction[CoachClient],
+        topic: app_commands.Range[str, 1, MAX_QUESTION] | None = None,
+    ) -> None:
+        await _bridge(interaction).command(interaction, Event.command(Command.FAQ, topic or ""))
+
+    @faq.autocomplete("topic")
+    async def faq_topics(
+        interaction: discord.Interaction[CoachClient], current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = _bridge(interaction).service.engine.search_topics(current, MAX_CHOICES)
+        return [
+            app_commands.Choice(name=clip(question, MAX_OPTION_LABEL), value=topic_id)
+            for topic_id, question, _score in found
+        ]
+
+    @tree.command(name="ask", description="Ask anything about hip thrusts and step-ups")
+    @app_commands.describe(question="Your question, in your own words")
+    async def ask(
+        interaction: discord.Interaction[CoachClient],
+        question: app_commands.Range[str, 1, MAX_QUESTION],
+    ) -> None:
+        await _bridge(interaction).command(interaction, Event.command(Command.ASK, question))
+
+
+def _simple_command(
+    name: str, command: Command, description: str
+) -> app_commands.Command[Any, Any, None]:
+    async def run(interaction: discord.Interaction[CoachClient]) -> None:
+        await _bridge(interaction).command(interaction, Event.command(command))
+
+    return app_commands.Command(name=name, description=description, callback=run)
+
+
+async def sync_tree(client: CoachClient) -> list[str]:
+    """Register the commands with Discord: to DISCORD_GUILD_ID at once, else globally."""
+    guild_id = client.settings.discord_guild_id
+    guild = discord.Object(id=guild_id) if guild_id else None
+    if guild is not None:
+        client.tree.copy_global_to(guild=guild)
+    synced = await client.tree.sync(guild=guild)
+    names = [command.name for command in synced]
+    logger.info(
+        "synced %d commands %s", len(names), f"to guild {guild_id}" if guild else "globally"
+    )
+    return names
+
+
+def build_client(
+    settings: Settings, service: CoachService, ack_budget: float = ACK_BUDGET
+) -> CoachClient:
+    return CoachClient(
+        settings, Bridge(service, ack_budget), sync_on_start=settings.discord_sync_on_start
+    )
+
+
+def _token(settings: Settings) -> str:
+    if settings.discord_bot_token is None:
+        raise ValueError("DISCORD_BOT_TOKEN is not set")
+    return settings.discord_bot_token.get_secret_value()
+
+
+async def sync_commands(settings: Settings) -> list[str]:
+    """`python -m bot discord-sync`: log in over HTTP only, sync, and return the names."""
+    client = CoachClient(settings, None, sync_on_start=False)
+    async with client:
+        await client.login(_token(settings))
+        return await sync_tree(client)
+
+
+async def serve(settings: Settings, service: CoachService, stop: asyncio.Event) -> None:
+    """Run the bot on the gateway until `stop` is set, then close the connection cleanly."""
+    client = build_client(settings, service)
+    async with client:
+        running = asyncio.create_task(client.start(_token(settings)), name="discord-client")
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        await client.close()
+        await running
+    logger.info("discord client stopped")
