@@ -7,9 +7,12 @@ event twice and never loses one.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 import secrets
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -22,6 +25,7 @@ from bot.store.base import SessionKey, Store, StoreUnavailable, VersionConflict
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+FIRST_BACKOFF = 0.005  # seconds after a lost race; doubles with each retry, with full jitter
 
 
 class CoachService:
@@ -34,6 +38,11 @@ class CoachService:
         self.store = store
         self._clock = clock
         self._store_down = False
+        # One turn at a time per session in this process: its own tasks never race each other,
+        # so version conflicts come only from other workers, and backing off settles those.
+        self._turns: weakref.WeakValueDictionary[SessionKey, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     async def handle(
         self, key: SessionKey, event: Event, event_id: str | None = None
@@ -60,7 +69,11 @@ class CoachService:
                 return []
             await self.store.forget_user(key.platform, key.user)
             return self.engine.handle(self._fresh(), event)[1]
-        for _attempt in range(MAX_ATTEMPTS):
+        async with self._turns.setdefault(key, asyncio.Lock()):
+            return await self._apply(key, event, event_id)
+
+    async def _apply(self, key: SessionKey, event: Event, event_id: str | None) -> list[Reply]:
+        for attempt in range(MAX_ATTEMPTS):
             stored = await self.store.load(key)
             session = stored if stored is not None else self._fresh()
             if event_id is not None and event_id in session.seen_events:
@@ -76,6 +89,7 @@ class CoachService:
                 await self.store.save(key, new_session, expected)
             except VersionConflict:
                 logger.debug("version conflict on %s, retrying", key)
+                await asyncio.sleep(random.uniform(0, FIRST_BACKOFF * 2**attempt))
                 continue
             return replies
         raise StoreUnavailable(f"could not save {key} after {MAX_ATTEMPTS} attempts")

@@ -1,0 +1,1 @@
+"""Property-based tests: random conversations never break the engine, the service or a session."""

@@ -1,0 +1,36 @@
+"""What must hold after any event: a valid, JSON-safe session and well-formed replies."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.engine import Engine
+from bot.messages import Reply
+from bot.option_data import MAX_BYTES, OptionData, split_owner, stamp_owner
+from bot.session import Session
+
+logger = logging.getLogger(__name__)
+
+LONGEST_USER_ID = "9" * 20
+
+
+def assert_session_valid(engine: Engine, session: Session) -> None:
+    assert Session.from_json(session.to_json()) == session
+    questions = {q.id for q in engine.content.quiz.questions}
+    assert (session.flow == "quiz") == (session.quiz is not None)
+    if session.quiz is not None:
+        assert session.quiz.step in questions
+        assert set(session.quiz.history) <= questions
+        assert set(session.quiz.answers) <= questions
+
+
+def assert_replies_valid(replies: list[Reply], owner: str | None = None) -> None:
+    """Options parse and fit Telegram's 64 bytes; user markup never comes back verbatim."""
+    for reply in replies:
+        assert isinstance(reply, Reply) and reply.text.strip()
+        assert "<script>" not in reply.text
+        for option in reply.options:
+            stamped, core = split_owner(option.data)
+            assert stamped == owner
+            OptionData.decode(core)
+            assert len(stamp_owner(LONGEST_USER_ID, core).encode()) <= MAX_BYTES

@@ -1,0 +1,121 @@
+"""Fixtures: every store kind behind one factory, and a private key prefix on the real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.engine import Engine
+from bot.service import CoachService
+from bot.store.base import Store
+from bot.store.memory import MemoryStore
+from bot.store.redis import RedisStore, safe_address
+from bot.store.sqlite import SqliteStore
+
+logger = logging.getLogger(__name__)
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RUN_PREFIX = f"hipstep-test-{uuid.uuid4().hex[:10]}"
+_prefix_numbers = itertools.count()
+
+
+class FakeClock:
+    """Time that passes only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class StoreKit:
+    """Opens stores of one kind and lets time pass for them (really, for Redis)."""
+
+    kind: str
+    open_store: Callable[..., Store]
+    pass_time: Callable[[float], Awaitable[None]]
+    opened: list[Store] = field(default_factory=list)
+
+    @property
+    def persistent(self) -> bool:
+        """Whether a second store opened on the same place sees the first one's data."""
+        return self.kind != "memory"
+
+    def open(self, session_ttl: float = 3600, event_ttl: float = 3600) -> Store:
+        store = self.open_store(session_ttl=session_ttl, event_ttl=event_ttl)
+        self.opened.append(store)
+        return store
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The shared Redis, or a skip (a failure when REQUIRE_REDIS=1); our keys are removed after."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        reason = f"Redis not reachable at {safe_address(REDIS_URL)} ({exc}); set REDIS_URL"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but {reason}")
+        pytest.skip(reason)
+    yield REDIS_URL
+    doomed = list(client.scan_iter(match=f"{RUN_PREFIX}:*", count=1000))
+    if doomed:
+        client.delete(*doomed)
+    client.close()
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> str:
+    """A key prefix of this test alone, inside this run's prefix."""
+    return f"{RUN_PREFIX}:{next(_prefix_numbers)}"
+
+
+async def _real_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+async def kit(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreKit]:
+    """The same contract runs against every store: this is the one place they differ."""
+    if request.param == "redis":
+        url, prefix = request.getfixturevalue("redis_url"), request.getfixturevalue("redis_prefix")
+        kit = StoreKit("redis", lambda **ttl: RedisStore.from_url(url, prefix, **ttl), _real_sleep)
+    else:
+        clock = FakeClock()
+
+        async def advance(seconds: float) -> None:
+            clock.now += seconds
+
+        if request.param == "memory":
+            kit = StoreKit("memory", lambda **ttl: MemoryStore(clock=clock, **ttl), advance)
+        else:
+            db = tmp_path / "sessions.db"
+            kit = StoreKit("sqlite", lambda **ttl: SqliteStore(db, clock=clock, **ttl), advance)
+    yield kit
+    for store in kit.opened:
+        await store.close()
+
+
+@pytest.fixture
+def store(kit: StoreKit) -> Store:
+    return kit.open()
+
+
+@pytest.fixture
+def two_workers(kit: StoreKit, engine: Engine) -> list[CoachService]:
+    """Two services as two bot workers: each with its own store connection where stores have one."""
+    first = kit.open()
+    second = kit.open() if kit.persistent else first
+    return [CoachService(engine, first), CoachService(engine, second)]
