@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot import quiz, replies
-from bot.content import Choice, Content
+from bot.content import Content, Question
 from bot.faq import FaqMatcher
 from bot.messages import Command, Event, EventKind, Reply, ReplyKind
 from bot.option_data import BadOptionData, OptionData
@@ -242,9 +242,7 @@ class Engine:
         assert state is not None
         question = quiz.question(self.content, state.step)
         assert question is not None
-        typed = self._typed_choice(
-            text, replies.offered_choices(self.content, question, state.answers)
-        )
+        typed = self._typed_choice(text, question, state.answers)
         if typed is not None:
             return self._answer(session, f"{state.step}:{typed}", edit=False)
         found = self.matcher.match(text)
@@ -255,13 +253,22 @@ class Engine:
         nudge = Reply(self.content.texts.quiz_free_text, kind=ReplyKind.MESSAGE)
         return session, [nudge, self._ask(session, edit=False)]
 
-    def _typed_choice(self, text: str, offered: list[Choice]) -> str | None:
-        typed = self.matcher.normalizer.plain(text)
+    def _typed_choice(
+        self, text: str, question: Question, answers: dict[str, list[str]]
+    ) -> str | None:
+        """The answer id whose label (or id) was typed, including a multi question's Done/None."""
+        plain = self.matcher.normalizer.plain
+        typed = plain(text)
         if not typed:
             return None
-        hits = [
-            c.id
-            for c in offered
-            if typed in (self.matcher.normalizer.plain(c.label), c.id.replace("_", " "))
+        offered = [
+            (c.id, c.label) for c in replies.offered_choices(self.content, question, answers)
         ]
-        return hits[0] if len(hits) == 1 else None
+        if question.multi:
+            offered += [("+", question.done_label), ("-", question.none_label)]
+        hits = {
+            answer
+            for answer, label in offered
+            if label and typed in (plain(label), answer.replace("_", " "))
+        }
+        return hits.pop() if len(hits) == 1 else None

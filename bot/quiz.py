@@ -24,6 +24,7 @@ class Recommendation:
     goals: tuple[str, ...]
     cautions: tuple[str, ...]
     equipment: str = ""
+    concerns: tuple[str, ...] = ()
 
 
 def choices(content: Content, question: Question) -> list[Choice]:
@@ -59,7 +60,7 @@ def recommend(
         if (c.when_concern in concerns or (c.when_experience and c.when_experience == experience))
         and prioritize in (c.about, BOTH)
     )
-    return Recommendation(prioritize, ordered, cautions, equipment)
+    return Recommendation(prioritize, ordered, cautions, equipment, tuple(concerns))
 
 
 def goals_from_answers(content: Content, answers: dict[str, list[str]]) -> list[str]:

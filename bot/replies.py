@@ -98,7 +98,7 @@ def recommendation_reply(content: Content, rec: Recommendation, nonce: str, edit
     note = content.recommendation.equipment_notes.get(rec.equipment, "")
     if note:
         fields.append(("Your equipment", note))
-    if cautions or rec.cautions:
+    if cautions or rec.concerns:
         fields.append(("Safety", content.recommendation.safety))
     body = "\n\n".join(f"**{heading}**\n{text}" for heading, text in fields)
     text = f"{plan.headline}\n{plan.summary}\n\n{body}"

@@ -132,6 +132,23 @@ def test_discomfort_brings_the_safety_line(engine: Engine) -> None:
     assert "Knees:" in reply.text and "Balance:" in reply.text
 
 
+def test_any_discomfort_brings_the_safety_line_even_without_a_caution(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    for label in ("glutes", "Nothing else", "Several years", "Knees", "Done", "full gym"):
+        session, replies = run(engine, session, press(reply, label))
+        reply = replies[-1]
+    assert "Knees:" not in reply.text  # hip thrusts only: the knee caution does not apply
+    assert engine.content.recommendation.safety in reply.text
+
+
+def test_typed_labels_answer_multi_questions_too(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    session, _ = run(engine, session, press(reply, "glutes"))
+    session, replies = run(engine, session, Event.text("Nothing else"))
+    assert session.quiz is not None and session.quiz.answers["more"] == []
+    assert "3 of 5" in replies[-1].text
+
+
 def test_faq_menu_pages_through_every_topic(engine: Engine) -> None:
     session, replies = run(engine, Session(), Event.command(Command.FAQ))
     seen: list[str] = []
