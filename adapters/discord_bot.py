@@ -43,7 +43,10 @@ class CoachClient(discord.Client):
 
     def __init__(self, settings: Settings, bridge: Bridge | None, *, sync_on_start: bool) -> None:
         super().__init__(
-            intents=intents_for(settings), allowed_mentions=discord.AllowedMentions.none()
+            intents=intents_for(settings),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_id=settings.discord_shard_id,
+            shard_count=settings.discord_shard_count,
         )
         self.settings = settings
         self.bridge = bridge

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None
     discord_sync_on_start: bool = True
+    discord_shard_id: int | None = Field(None, ge=0, description="this process's shard")
+    discord_shard_count: int | None = Field(None, ge=1, description="shards across all processes")
     discord_free_text: bool = Field(False, description="answer any channel message (privileged)")
 
     @field_validator("store_url")
@@ -65,6 +67,8 @@ class Settings(BaseSettings):
         "telegram_webhook_secret",
         "telegram_webhook_url",
         "discord_guild_id",
+        "discord_shard_id",
+        "discord_shard_count",
         mode="before",
     )
     @classmethod
@@ -79,6 +83,15 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
 
+    @model_validator(mode="after")
+    def _shards_come_in_pairs(self) -> Settings:
+        shard_id, count = self.discord_shard_id, self.discord_shard_count
+        if (shard_id is None) != (count is None):
+            raise ValueError("set DISCORD_SHARD_ID and DISCORD_SHARD_COUNT together, or neither")
+        if shard_id is not None and count is not None and shard_id >= count:
+            raise ValueError("DISCORD_SHARD_ID must be below DISCORD_SHARD_COUNT")
+        return self
+
 
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning pydantic's error into one readable line per bad field."""
@@ -86,7 +99,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: "
+            + str(err["msg"]).removeprefix("Value error, ")
             for err in exc.errors(include_input=False)
         )
         raise SettingsError(f"invalid settings: {problems}") from None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.discord_bot import intents_for, sync_commands
+from adapters.discord_bot import build_client, intents_for, sync_commands
 from adapters.discord_render import SHARE_LABEL
 from bot.engine import Engine
-from bot.settings import load_settings
+from bot.service import CoachService
+from bot.settings import SettingsError, load_settings
+from bot.store.memory import MemoryStore
 from tests.discord.conftest import ALICE, ALICE_DM, CHANNEL, GUILD_ID, discord_settings
 from tests.discord.fake_discord import FakeDiscord, Outcome
 from tests.discord.harness import DiscordHarness
@@ -138,3 +140,16 @@ def test_bot_asks_for_no_privileged_intent_unless_free_text_is_on() -> None:
     assert not (default.message_content or default.members or default.presences)
     free_text = intents_for(load_settings(store_url="memory://", discord_free_text=True))
     assert free_text.message_content and free_text.guild_messages
+
+
+async def test_one_process_can_run_one_shard_of_many(engine: Engine) -> None:
+    settings = load_settings(store_url="memory://", discord_shard_id=1, discord_shard_count=4)
+    client = build_client(settings, CoachService(engine, MemoryStore()))
+    assert (client.shard_id, client.shard_count) == (1, 4)
+
+
+def test_shard_settings_must_come_in_a_sensible_pair() -> None:
+    with pytest.raises(SettingsError, match="DISCORD_SHARD_COUNT"):
+        load_settings(store_url="memory://", discord_shard_id=1)
+    with pytest.raises(SettingsError, match="below"):
+        load_settings(store_url="memory://", discord_shard_id=4, discord_shard_count=4)
