@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -47,14 +48,25 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'sessions.db'}"
 
 
-@pytest.fixture
-async def bot(
+@asynccontextmanager
+async def logged_in(
     fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch, engine: Engine
 ) -> AsyncIterator[DiscordHarness]:
+    """A client logged in to the fake, serving `engine` from a fresh memory store."""
     harness = DiscordHarness(
         fake, discord_settings(fake, monkeypatch), CoachService(engine, MemoryStore())
     )
     await harness.start()
-    yield harness
-    await harness.close()
+    try:
+        yield harness
+    finally:
+        await harness.close()
+
+
+@pytest.fixture
+async def bot(
+    fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> AsyncIterator[DiscordHarness]:
+    async with logged_in(fake, monkeypatch, engine) as harness:
+        yield harness
     assert not fake.refused, f"the fake Discord refused: {fake.refused}"

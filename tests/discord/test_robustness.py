@@ -17,7 +17,7 @@ from bot.session import Session
 from bot.settings import Settings
 from bot.store.base import SessionKey
 from bot.store.memory import MemoryStore
-from tests.discord.conftest import ALICE, ALICE_DM, CHANNEL, discord_settings
+from tests.discord.conftest import ALICE, ALICE_DM, CHANNEL, discord_settings, logged_in
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import DiscordHarness
 
@@ -63,12 +63,8 @@ def verbose_engine(tmp_path: Path, settings: Settings) -> Engine:
 async def verbose_bot(
     fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch, verbose_engine: Engine
 ) -> AsyncIterator[DiscordHarness]:
-    bot = DiscordHarness(
-        fake, discord_settings(fake, monkeypatch), CoachService(verbose_engine, MemoryStore())
-    )
-    await bot.start()
-    yield bot
-    await bot.close()
+    async with logged_in(fake, monkeypatch, verbose_engine) as bot:
+        yield bot
 
 
 def words(text: str) -> list[str]:
