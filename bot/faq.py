@@ -129,11 +129,12 @@ class FaqMatcher:
         shown = tuple(ranked[:MAX_SUGGESTIONS])
         top_id, top = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        clear_lead = top >= LEAD_THRESHOLD and top - runner_up >= LEAD_MARGIN
+        off_topic = OFF_TOPIC in terms
+        clear_lead = top >= LEAD_THRESHOLD and top - runner_up >= LEAD_MARGIN and not off_topic
         if top_id is not None and (top >= ANSWER_THRESHOLD or clear_lead):
             close = tuple(t for t, s in ranked[1:MAX_SUGGESTIONS] if top - s <= AMBIGUITY_MARGIN)
             return Match(top_id, round(top, 4), close, shown)
-        if OFF_TOPIC in terms:
+        if off_topic:
             return Match(None, round(top, 4), (), shown)
         suggestions = tuple(t for t, s in shown if s >= SUGGEST_THRESHOLD)
         return Match(None, round(top, 4), suggestions, shown)
