@@ -74,7 +74,7 @@ class CoachService:
 
     async def _apply(self, key: SessionKey, event: Event, event_id: str | None) -> list[Reply]:
         for attempt in range(MAX_ATTEMPTS):
-            stored = await self.store.load(key)
+            stored = await self._load(key)
             session = stored if stored is not None else self._fresh()
             if event_id is not None and event_id in session.seen_events:
                 logger.debug("duplicate event %s for %s ignored", event_id, key)
@@ -93,6 +93,15 @@ class CoachService:
                 continue
             return replies
         raise StoreUnavailable(f"could not save {key} after {MAX_ATTEMPTS} attempts")
+
+    async def _load(self, key: SessionKey) -> Session | None:
+        """The stored session; one that cannot be read is dropped (logged) and started afresh."""
+        try:
+            return await self.store.load(key)
+        except ValueError as exc:
+            logger.warning("unreadable session %s dropped: %s", key, str(exc)[:200])
+            await self.store.delete(key)
+            return None
 
     def _fresh(self) -> Session:
         return Session(salt=secrets.token_hex(2), updated_at=self._clock())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +13,10 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 SEEN_EVENTS_KEPT = 32
+
+# schema version N -> a function turning an N document into an N+1 document. Add one here
+# (and bump SCHEMA_VERSION) whenever the stored shape changes.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 class QuizState(BaseModel):
@@ -55,5 +61,19 @@ class Session(BaseModel):
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Session:
-        """Parse a stored session, migrating older schema versions forward."""
-        return cls.model_validate_json(raw)
+        """Parse a stored session, migrating older schema versions forward.
+
+        Raises ValueError for a document that is not a session or is from a newer release.
+        """
+        document = json.loads(raw)
+        if not isinstance(document, dict):
+            raise ValueError("a stored session must be a JSON object")
+        found = int(document.get("schema_version", SCHEMA_VERSION))
+        if found > SCHEMA_VERSION:
+            raise ValueError(
+                f"session schema {found} is newer than this release's {SCHEMA_VERSION}"
+            )
+        for version in range(found, SCHEMA_VERSION):
+            document = MIGRATIONS[version](document)
+        document["schema_version"] = SCHEMA_VERSION
+        return cls.model_validate(document)

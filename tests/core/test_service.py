@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.engine import Engine
 from bot.messages import Command, Event, ReplyKind
 from bot.option_data import MAX_BYTES
 from bot.service import CoachService
-from bot.session import Session
+from bot.session import SCHEMA_VERSION, Session
 from bot.store.base import SessionKey, StoreUnavailable
 from bot.store.memory import MemoryStore
 from tests.core.helpers import press
@@ -96,3 +98,28 @@ async def test_forget_deletes_every_session_of_the_user(service: CoachService) -
     assert await service.store.load(ANN) is None
     assert await service.store.load(other_chat) is None
     assert await service.store.load(BOB) is not None
+
+
+class CorruptingStore(MemoryStore):
+    """Simulates a session written by a broken or future release."""
+
+    def corrupt(self, key: SessionKey, body: str) -> None:
+        version, expires, _ = self._sessions[key]
+        self._sessions[key] = (version, expires, body)
+
+
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]", '{"schema_version": 99}', '{"flow": 7}'])
+async def test_unreadable_session_is_started_afresh_not_crashed(engine: Engine, body: str) -> None:
+    store = CorruptingStore()
+    service = CoachService(engine, store)
+    await service.handle(ANN, Event.command(Command.QUIZ))
+    store.corrupt(ANN, body)
+    replies = await service.handle(ANN, Event.command(Command.QUIZ))
+    assert replies[0].kind is ReplyKind.QUESTION
+    session = await store.load(ANN)
+    assert session is not None and session.flow == "quiz"
+
+
+def test_session_written_before_versioning_reads_as_the_current_schema() -> None:
+    session = Session.from_json('{"flow": "idle", "round": 3}')
+    assert session.schema_version == SCHEMA_VERSION and session.round == 3
