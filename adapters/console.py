@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import sys
+import threading
 from typing import TextIO
 
 from bot.messages import Command, Event, Option, Reply
@@ -53,11 +54,28 @@ async def chat(
 
     await send(Event.command(Command.START))
     interactive = stdin.isatty()
+    lines = read_lines(stdin)
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
-        line = await asyncio.to_thread(stdin.readline)
+        line = await lines.get()
         if not line:
             return
         if line.strip():
             await send(to_event(line, offered))
+
+
+def read_lines(stdin: TextIO) -> asyncio.Queue[str]:
+    """Lines from a daemon thread ('' at EOF): a blocked read never holds up Ctrl-C or exit."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+
+    def pump() -> None:
+        while True:
+            line = stdin.readline()
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue

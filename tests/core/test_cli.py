@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -100,3 +103,25 @@ def test_bad_store_url_fails_at_start_with_a_clear_message(bad: str) -> None:
 def test_run_without_tokens_explains_what_to_set() -> None:
     done = cli("run", env={"TELEGRAM_BOT_TOKEN": "", "DISCORD_BOT_TOKEN": ""})
     assert done.returncode == 2 and "TELEGRAM_BOT_TOKEN" in done.stderr
+
+
+def test_chat_in_a_terminal_exits_0_on_ctrl_c() -> None:
+    """A person at a real terminal presses Ctrl-C at the prompt: the chat ends at once."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the chat on a pseudo-terminal
+        os.environ.update(STORE_URL="memory://", LOG_LEVEL="WARNING")
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "bot", "chat"])
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"> " not in seen and time.monotonic() < deadline:
+        seen += os.read(fd, 4096)
+    os.kill(pid, signal.SIGINT)
+    while time.monotonic() < deadline:
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail("the chat did not exit after Ctrl-C")
