@@ -20,6 +20,7 @@ from typing import Any
 from bot.app import build_service, load_engine
 from bot.content import ContentError, load_content
 from bot.evaluation import evaluate, format_report
+from bot.logs import configure_logging, secret_values
 from bot.quiz import UnknownAnswer, answer_ids, recommend
 from bot.replies import recommendation_reply
 from bot.settings import Settings, SettingsError, load_settings
@@ -32,21 +33,30 @@ class CliError(Exception):
     """A usage problem reported as one line and exit status 2."""
 
 
+class RunFailed(Exception):
+    """The bots could not start or stopped with an error: one line, exit status 1."""
+
+
+def _redacted(text: str, settings: Settings) -> str:
+    for secret in secret_values(settings):
+        text = text.replace(secret, "***")
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            stream=sys.stderr,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        configure_logging(settings)
         result: int = args.func(args, settings)
         return result
     except (SettingsError, ContentError, StoreConfigError, CliError, UnknownAnswer) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RunFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
 
@@ -107,7 +117,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not modules:
         raise CliError("set TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN (or try: hipstep chat)")
     service = build_service(settings)
-    asyncio.run(_close_after(service, _serve_all(settings, service, modules)))
+    try:
+        asyncio.run(_close_after(service, _serve_all(settings, service, modules)))
+    except Exception as exc:
+        logger.debug("run failed", exc_info=True)
+        raise RunFailed(_redacted(f"{type(exc).__name__}: {exc}", settings)) from None
     return 0
 
 

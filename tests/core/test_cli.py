@@ -125,3 +125,18 @@ def test_chat_in_a_terminal_exits_0_on_ctrl_c() -> None:
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
     pytest.fail("the chat did not exit after Ctrl-C")
+
+
+def test_run_that_cannot_reach_telegram_fails_in_one_line_without_the_token() -> None:
+    token = "123456:NEVER-PRINT-THIS"
+    done = cli(
+        "run",
+        env={
+            "TELEGRAM_BOT_TOKEN": token,
+            "LOG_LEVEL": "DEBUG",
+            "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+        },
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("error: NetworkError")
+    assert token not in done.stdout + done.stderr
