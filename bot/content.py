@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 logger = logging.getLogger(__name__)
 
 BOTH = "both"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 
 
@@ -246,7 +247,7 @@ FILES = {
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         raise ContentError(f"{path}: file is missing") from None
     except yaml.YAMLError as exc:
