@@ -18,6 +18,7 @@ from discord import app_commands
 from adapters.discord_components import DYNAMIC_ITEMS
 from adapters.discord_flow import ACK_BUDGET, Bridge
 from adapters.discord_render import MAX_OPTION_LABEL, clip
+from bot.content import Texts, load_content
 from bot.messages import Command, Event
 from bot.service import CoachService
 from bot.settings import Settings
@@ -27,21 +28,23 @@ logger = logging.getLogger(__name__)
 MAX_CHOICES = 25  # Discord's limit for autocomplete results
 MAX_QUESTION = 300
 
-# name -> (command, description) for the commands that take no argument
-SIMPLE_COMMANDS = {
-    "quiz": (Command.QUIZ, "Find out whether hip thrusts or step-ups suit your goals"),
-    "compare": (Command.COMPARE, "Hip thrusts and step-ups side by side"),
-    "help": (Command.HELP, "What this bot can do"),
-    "back": (Command.BACK, "Go back one question in the quiz"),
-    "cancel": (Command.CANCEL, "Stop the quiz"),
-    "forget": (Command.FORGET, "Delete everything the bot stored about you"),
-}
+# slash commands that take no argument; descriptions come from content (texts.commands)
+SIMPLE_COMMANDS = (
+    Command.QUIZ,
+    Command.COMPARE,
+    Command.HELP,
+    Command.BACK,
+    Command.CANCEL,
+    Command.FORGET,
+)
 
 
 class CoachClient(discord.Client):
     """A client holding the command tree and the bridge to the core (None when only syncing)."""
 
-    def __init__(self, settings: Settings, bridge: Bridge | None, *, sync_on_start: bool) -> None:
+    def __init__(
+        self, settings: Settings, bridge: Bridge | None, texts: Texts, *, sync_on_start: bool
+    ) -> None:
         super().__init__(
             intents=intents_for(settings),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -52,7 +55,7 @@ class CoachClient(discord.Client):
         self.bridge = bridge
         self.sync_on_start = sync_on_start
         self.tree = CoachTree(self)
-        add_commands(self.tree)
+        add_commands(self.tree, texts)
 
     async def setup_hook(self) -> None:
         """Components are dynamic items: presses on messages from earlier runs still arrive."""
@@ -101,12 +104,12 @@ def _bridge(interaction: discord.Interaction[CoachClient]) -> Bridge:
     return bridge
 
 
-def add_commands(tree: CoachTree) -> None:
+def add_commands(tree: CoachTree, texts: Texts) -> None:
     """Register the slash commands; each turns into one Event for the core."""
-    for name, (command, description) in SIMPLE_COMMANDS.items():
-        tree.add_command(_simple_command(name, command, description))
+    for command in SIMPLE_COMMANDS:
+        tree.add_command(_simple_command(command, texts.commands[command]))
 
-    @tree.command(name="faq", description="Answers about hip thrusts and step-ups")
+    @tree.command(name="faq", description=texts.commands[Command.FAQ])
     @app_commands.describe(topic="Start typing to pick a question; leave empty for the list")
     async def faq(
         interaction: discord.Interaction[CoachClient],
@@ -124,7 +127,7 @@ def add_commands(tree: CoachTree) -> None:
             for topic_id, question, _score in found
         ]
 
-    @tree.command(name="ask", description="Ask anything about hip thrusts and step-ups")
+    @tree.command(name="ask", description=texts.commands[Command.ASK])
     @app_commands.describe(question="Your question, in your own words")
     async def ask(
         interaction: discord.Interaction[CoachClient],
@@ -133,13 +136,11 @@ def add_commands(tree: CoachTree) -> None:
         await _bridge(interaction).command(interaction, Event.command(Command.ASK, question))
 
 
-def _simple_command(
-    name: str, command: Command, description: str
-) -> app_commands.Command[Any, Any, None]:
+def _simple_command(command: Command, description: str) -> app_commands.Command[Any, Any, None]:
     async def run(interaction: discord.Interaction[CoachClient]) -> None:
         await _bridge(interaction).command(interaction, Event.command(command))
 
-    return app_commands.Command(name=name, description=description, callback=run)
+    return app_commands.Command(name=command.value, description=description, callback=run)
 
 
 async def sync_tree(client: CoachClient) -> list[str]:
@@ -160,7 +161,10 @@ def build_client(
     settings: Settings, service: CoachService, ack_budget: float = ACK_BUDGET
 ) -> CoachClient:
     return CoachClient(
-        settings, Bridge(service, ack_budget), sync_on_start=settings.discord_sync_on_start
+        settings,
+        Bridge(service, ack_budget),
+        service.engine.content.texts,
+        sync_on_start=settings.discord_sync_on_start,
     )
 
 
@@ -172,7 +176,8 @@ def _token(settings: Settings) -> str:
 
 async def sync_commands(settings: Settings) -> list[str]:
     """`python -m bot discord-sync`: log in over HTTP only, sync, and return the names."""
-    client = CoachClient(settings, None, sync_on_start=False)
+    texts = load_content(settings.content_dir).texts
+    client = CoachClient(settings, None, texts, sync_on_start=False)
     async with client:
         await client.login(_token(settings))
         return await sync_tree(client)

@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 ACK_BUDGET = 2.0  # seconds; Discord drops interactions not acknowledged within 3
 PLATFORM = "discord"
 LOADING = "hipstep_loading"  # Interaction.extras key: a deferred "thinking…" awaits its answer
-FAILED = "Sorry, something went wrong on my side. Please try again in a moment."
 
 Interaction = discord.Interaction[Any]
 
@@ -49,6 +48,7 @@ class Bridge:
     def __init__(self, service: CoachService, ack_budget: float = ACK_BUDGET) -> None:
         self.service = service
         self.ack_budget = ack_budget
+        self.texts = service.engine.content.texts
 
     # -- entry points (slash commands and components) ------------------------------------------
     async def command(self, interaction: Interaction, event: Event) -> None:
@@ -105,7 +105,8 @@ class Bridge:
         if interaction.type is discord.InteractionType.autocomplete:
             return
         try:
-            await self._send(interaction, Outgoing(content=FAILED), ephemeral=True)
+            failed = Outgoing(content=self.texts.something_went_wrong)
+            await self._send(interaction, failed, ephemeral=True)
         except discord.HTTPException as exc:
             logger.warning("could not report a failure to interaction %s: %s", interaction.id, exc)
 
@@ -157,7 +158,8 @@ class Bridge:
             if reply.kind is ReplyKind.NOTICE and pressed:
                 await self._send(interaction, Outgoing(content=reply.text), ephemeral=True)
                 continue
-            parts = render(reply, share=private and reply.kind is ReplyKind.FAQ_ANSWER)
+            shareable = private and reply.kind is ReplyKind.FAQ_ANSWER
+            parts = render(reply, share_label=self.texts.share_label if shareable else "")
             for index, part in enumerate(parts):
                 if reply.edit and pressed and index == 0:
                     await self._edit(interaction, part)

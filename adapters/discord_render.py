@@ -29,7 +29,6 @@ MAX_BUTTON_LABEL, MAX_OPTION_LABEL = 80, 100
 EMBED_KINDS = {ReplyKind.RECOMMENDATION, ReplyKind.COMPARISON, ReplyKind.FAQ_ANSWER}
 COLOUR = discord.Colour(0x2E8B57)
 CHECK = "✓ "
-SHARE_LABEL = "Share in channel"
 PICK_ONE = "Choose one…"
 PICK_ALL = "Pick all that apply…"
 
@@ -46,12 +45,12 @@ class Outgoing:
 
 
 def render(
-    reply: Reply, *, share: bool = False, footer: str = "", with_options: bool = True
+    reply: Reply, *, share_label: str = "", footer: str = "", with_options: bool = True
 ) -> list[Outgoing]:
-    """Messages for one reply, components on the last; `share` adds a Share button to answers."""
+    """Messages for one reply, components on the last; `share_label` adds a Share button."""
     embedded = reply.kind in EMBED_KINDS and bool(reply.title or reply.fields)
     bodies = _embed_messages(reply, footer) if embedded else _text_messages(reply.text)
-    view = build_view(reply, share) if with_options else None
+    view = build_view(reply, share_label) if with_options else None
     return [*bodies[:-1], replace(bodies[-1], view=view)]
 
 
@@ -117,11 +116,11 @@ def _embed_messages(reply: Reply, footer: str) -> list[Outgoing]:
 
 
 # -- components ------------------------------------------------------------------------------
-def build_view(reply: Reply, share: bool) -> discord.ui.View | None:
+def build_view(reply: Reply, share_label: str = "") -> discord.ui.View | None:
     """Buttons or select menus for the reply's options, at most 5 rows; None when there are none."""
     rows = _option_rows(reply)
-    if share and reply.topic_id:
-        rows.append([ShareButton(SHARE_LABEL, reply.topic_id)])
+    if share_label and reply.topic_id:
+        rows.append([ShareButton(share_label, reply.topic_id)])
     if len(rows) > MAX_ROWS:
         logger.warning("reply with %d component rows cut to %d", len(rows), MAX_ROWS)
         rows = rows[:MAX_ROWS]

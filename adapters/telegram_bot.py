@@ -41,6 +41,7 @@ from adapters.telegram_handlers import (
     CoachHandlers,
     Context,
 )
+from bot.content import Texts
 from bot.service import CoachService
 from bot.settings import Settings
 
@@ -51,20 +52,8 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLL_TIMEOUT = timedelta(seconds=25)
 RETRIES_ON_FLOOD = 3
-SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
-
-# (command, description): the menu Telegram shows next to the text box.
-PRIVATE_COMMANDS = [
-    ("quiz", "Find your best fit in a few quick questions"),
-    ("faq", "Browse the questions I can answer"),
-    ("ask", "Ask a question, e.g. /ask are step-ups bad for my knees"),
-    ("compare", "Hip thrusts and step-ups side by side"),
-    ("back", "Go back one question in the quiz"),
-    ("cancel", "Stop the quiz"),
-    ("forget", "Delete everything I stored about you"),
-    ("help", "What I can do"),
-]
-GROUP_COMMANDS = [c for c in PRIVATE_COMMANDS if c[0] != "back"]
+TEXTS = "texts"  # bot_data key: the content's Texts, for handlers without the service
+GROUP_MENU_LEAVES_OUT = {"back"}  # in groups the quiz goes on in a private chat
 
 
 def build_application(
@@ -85,6 +74,7 @@ def build_application(
         .rate_limiter(_rate_limiter(settings))
         .build()
     )
+    app.bot_data[TEXTS] = service.engine.content.texts
     install_handlers(app, CoachHandlers(service, typing_delay))
     return app
 
@@ -115,11 +105,20 @@ def _rate_limiter(settings: Settings) -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=RETRIES_ON_FLOOD)
 
 
-async def register_commands(bot: Bot) -> None:
+def command_menu(texts: Texts, *, group: bool) -> list[tuple[str, str]]:
+    """(command, description) in content order; groups leave out what only makes sense 1:1."""
+    return [
+        (name, text)
+        for name, text in texts.commands.items()
+        if not (group and name in GROUP_MENU_LEAVES_OUT)
+    ]
+
+
+async def register_commands(bot: Bot, texts: Texts) -> None:
     """The command menus for private chats and for groups, with descriptions."""
     for scope, commands in (
-        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
-        (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+        (BotCommandScopeAllPrivateChats(), command_menu(texts, group=False)),
+        (BotCommandScopeAllGroupChats(), command_menu(texts, group=True)),
     ):
         try:
             await bot.set_my_commands([BotCommand(c, d) for c, d in commands], scope=scope)
@@ -131,7 +130,7 @@ async def register_commands(bot: Bot) -> None:
 async def running(app: TelegramApp, settings: Settings) -> AsyncIterator[TelegramApp]:
     """Initialise, register commands, receive updates (polling or webhook); clean stop on exit."""
     async with app:
-        await register_commands(app.bot)
+        await register_commands(app.bot, app.bot_data[TEXTS])
         await app.start()
         updater = app.updater
         assert updater is not None
@@ -195,4 +194,5 @@ async def on_error(update: object, context: Context) -> None:
     )
     if chat is not None:
         with suppress(TelegramError):
-            await context.bot.send_message(chat.id, SOMETHING_WENT_WRONG)
+            texts: Texts = context.application.bot_data[TEXTS]
+            await context.bot.send_message(chat.id, texts.something_went_wrong)

@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 PLATFORM = "telegram"
 TYPING_DELAY = 0.4  # seconds before "typing…" shows; quick replies never need it
 TYPING_REPEAT = 4.5  # Telegram clears the indicator after 5 s
-PRIVATE_CHAT_LABEL = "Continue in a private chat ›"
 CORE_COMMANDS = tuple(c.value for c in Command)
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -83,12 +82,12 @@ def without_mention(text: str, username: str) -> str:
     return " ".join(text.split())
 
 
-def private_link(message: Message, bot: Bot, payload: str) -> Sequence[Row]:
+def private_link(message: Message, bot: Bot, payload: str, label: str) -> Sequence[Row]:
     """In a group, a deep link (t.me/<bot>?start=quiz) that moves a long flow to a private chat."""
     if not is_group(message):
         return ()
     url = f"https://t.me/{bot.username}" + (f"?start={payload}" if payload != "start" else "")
-    return ([InlineKeyboardButton(PRIVATE_CHAT_LABEL, url=url)],)
+    return ([InlineKeyboardButton(label, url=url)],)
 
 
 @asynccontextmanager
@@ -134,7 +133,8 @@ class CoachHandlers:
         assert message is not None
         name = command_name(message)
         argument = " ".join(context.args or [])
-        extra = private_link(message, context.bot, name) if name in ("start", "quiz") else ()
+        label = self.service.engine.content.texts.continue_in_private_label
+        extra = private_link(message, context.bot, name, label) if name in ("start", "quiz") else ()
         await self._converse(update, context, Event.command(name, argument), extra)
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:

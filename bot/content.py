@@ -12,6 +12,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.messages import Command
+
 logger = logging.getLogger(__name__)
 
 BOTH = "both"
@@ -178,6 +180,24 @@ class Texts(Strict):
     quiz_label: str = "Find my best fit"
     faq_label: str = "Browse questions"
     restart_label: str = "Start over"
+    share_label: str = Field("Share in channel", max_length=40)
+    continue_in_private_label: str = Field("Continue in a private chat ›", max_length=40)
+    something_went_wrong: str = "Sorry, something went wrong on my side. Please try again soon."
+    commands: dict[str, str] = Field(
+        description="the command menus' descriptions: every command but start, 1-100 characters"
+    )
+
+    @field_validator("commands")
+    @classmethod
+    def _every_command_described(cls, value: dict[str, str]) -> dict[str, str]:
+        wanted = {c.value for c in Command} - {Command.START.value}
+        if set(value) != wanted:
+            missing, extra = sorted(wanted - set(value)), sorted(set(value) - wanted)
+            raise ValueError(f"describe exactly the commands; missing {missing}, unknown {extra}")
+        too_long = [name for name, text in value.items() if not 1 <= len(text) <= 100]
+        if too_long:
+            raise ValueError(f"descriptions must be 1-100 characters: {too_long}")
+        return value
 
 
 class Content(Strict):

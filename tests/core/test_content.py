@@ -69,3 +69,9 @@ def test_missing_file_is_named(content_copy: Path) -> None:
     (content_copy / "quiz.yaml").unlink()
     with pytest.raises(ContentError, match=r"quiz\.yaml: file is missing"):
         load_content(content_copy)
+
+
+def test_every_command_needs_a_menu_description(content_copy: Path) -> None:
+    edit(content_copy / "texts.yaml", lambda d: d["commands"].pop("quiz"))
+    with pytest.raises(ContentError, match=r"texts\.yaml: commands: .*missing \['quiz'\]"):
+        load_content(content_copy)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord_bot import build_client, intents_for, sync_commands
-from adapters.discord_render import SHARE_LABEL
 from bot.engine import Engine
 from bot.service import CoachService
 from bot.settings import SettingsError, load_settings
@@ -70,7 +69,10 @@ async def test_faq_with_a_picked_question_answers_privately_with_a_share_button(
     text = only_message(outcomes)
     assert outcomes[0].ephemeral
     assert topic.question in text and topic.answer.split("\n")[0][:80] in text
-    assert outcomes[0].message is not None and SHARE_LABEL in outcomes[0].message.buttons
+    assert (
+        outcomes[0].message is not None
+        and engine.content.texts.share_label in outcomes[0].message.buttons
+    )
 
 
 async def test_sharing_an_answer_posts_it_in_the_channel_for_everyone(
@@ -79,7 +81,9 @@ async def test_sharing_an_answer_posts_it_in_the_channel_for_everyone(
     topic = engine.content.faq.topics[0]
     answer = (await bot.send(bot.fake.slash(ALICE, CHANNEL, "faq", topic=topic.id)))[0].message
     assert answer is not None
-    shared = await bot.send(bot.fake.click(ALICE, CHANNEL, answer, SHARE_LABEL))
+    shared = await bot.send(
+        bot.fake.click(ALICE, CHANNEL, answer, engine.content.texts.share_label)
+    )
     text = only_message(shared)
     assert not shared[0].ephemeral
     assert topic.question in text and f"Shared by {ALICE.name}" in text

@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from adapters.telegram_bot import SOMETHING_WENT_WRONG, build_application, running
+from adapters.telegram_bot import build_application, running
 from adapters.telegram_handlers import send
 from adapters.telegram_render import plain, render, to_html
 from bot.messages import Option, Reply
@@ -29,7 +29,8 @@ async def test_markup_in_names_and_questions_neither_breaks_nor_injects(
     asked = await telegram.says(group, sneaky, "@HipStepBot <script>alert(1)</script> & knees?")
 
     replies = started.sent + asked.sent
-    assert started.sent and asked.sent and SOMETHING_WENT_WRONG not in started.texts + asked.texts
+    went_wrong = content.texts.something_went_wrong
+    assert started.sent and asked.sent and went_wrong not in started.texts + asked.texts
     assert all("<script>" not in str(c.params["text"]) for c in replies)
 
 
@@ -138,14 +139,14 @@ async def test_a_button_on_a_deleted_message_sends_a_new_message(
 
 
 async def test_an_error_is_logged_with_context_but_no_token_and_the_user_is_told(
-    telegram: Telegram, ann: Person, caplog: pytest.LogCaptureFixture
+    telegram: Telegram, ann: Person, caplog: pytest.LogCaptureFixture, content: Any
 ) -> None:
     caplog.set_level(logging.DEBUG)
     telegram.fake.fail_next("sendMessage", 400, "Bad Request: something unexpected")
 
     outcome = await telegram.says(private_chat(ann), ann, "/help")
 
-    assert outcome.texts[-1] == SOMETHING_WENT_WRONG
+    assert outcome.texts[-1] == content.texts.something_went_wrong
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert failures and f"chat {ann.id}" in failures[0].getMessage()
     assert "something unexpected" in failures[0].getMessage().lower()
