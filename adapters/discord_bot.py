@@ -68,7 +68,7 @@ class CoachClient(discord.Client):
         if message.author.bot or self.bridge is None or self.user is None:
             return
         mentioned = self.user in message.mentions
-        if message.guild is not None and not (mentioned or self.settings.discord_free_text):
+        if in_guild(message) and not (mentioned or self.settings.discord_free_text):
             return
         text = message.content.replace(self.user.mention, "").replace(f"<@!{self.user.id}>", "")
         await self.bridge.text(message, text.strip())
@@ -84,6 +84,11 @@ class CoachTree(app_commands.CommandTree[CoachClient]):
         logger.error("/%s failed", name, exc_info=error)
         if interaction.client.bridge is not None:
             await interaction.client.bridge.failed(interaction)
+
+
+def in_guild(message: discord.Message) -> bool:
+    """A server channel, even when the server is not in the cache yet (only its id is known)."""
+    return message.guild is not None or getattr(message.channel, "guild_id", None) is not None
 
 
 def intents_for(settings: Settings) -> discord.Intents:

@@ -167,6 +167,7 @@ class FakeDiscord:
         self.messages: dict[int, Shown] = {}
         self.interactions: dict[int, Pending] = {}
         self.refused: list[str] = []
+        self.channel_posts: list[JsonDict] = []  # plain messages the bot sent to channels
         self.requests: list[str] = []
         self._ids = itertools.count(1_300_000_000_000_000_000)
         self._runner: web.AppRunner | None = None
@@ -181,6 +182,7 @@ class FakeDiscord:
         r.add_put("/api/v10/applications/{app}/commands", self._sync)
         r.add_put("/api/v10/applications/{app}/guilds/{guild}/commands", self._sync)
         r.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
+        r.add_post("/api/v10/channels/{channel}/messages", self._channel_message)
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
         r.add_patch(
             "/api/v10/webhooks/{app}/{token}/messages/{message}", self._edit_webhook_message
@@ -450,6 +452,56 @@ class FakeDiscord:
             pending.outcomes.append(Outcome("update", shown))
         resource = {"type": kind, "message": shown.payload} if shown is not None else None
         return {"interaction": info, **({"resource": resource} if resource else {})}
+
+    def user_message(
+        self, person: Person, place: Place, text: str, mentions: tuple[Person, ...] = ()
+    ) -> JsonDict:
+        """A MESSAGE_CREATE payload: `person` typed `text` in `place`."""
+        payload: JsonDict = {
+            "id": str(next(self._ids)),
+            "type": 0,
+            "channel_id": str(place.channel_id),
+            "author": person.payload(),
+            "content": text,
+            "embeds": [],
+            "components": [],
+            "flags": 0,
+            "timestamp": "2024-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [m.payload() for m in mentions],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+        }
+        if place.guild_id is not None:
+            payload["guild_id"] = str(place.guild_id)
+        return payload
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        _check_message(body, creating=True)
+        post = {
+            **body,
+            "id": str(next(self._ids)),
+            "channel_id": request.match_info["channel"],
+            "author": BOT,
+            "type": 0,
+            "timestamp": "2024-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "content": body.get("content") or "",
+        }
+        self.channel_posts.append(post)
+        return _json(post)
 
     async def _followup(self, request: web.Request) -> web.Response:
         pending = self._by_token(request.match_info["token"])

@@ -18,7 +18,7 @@ from tests.discord.fake_discord import FakeDiscord, JsonDict, Outcome
 logger = logging.getLogger(__name__)
 
 # Tasks discord.py starts for an interaction: the command tree, dynamic items, views.
-HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-")
+HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_message")
 
 
 def use_fake_api(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
@@ -52,6 +52,19 @@ class DiscordHarness:
         assert self.client is not None
         before = asyncio.all_tasks()
         self.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+        await self._settle(before)
+        return self.fake.outcomes(int(payload["id"]))
+
+    async def say(self, payload: JsonDict) -> list[JsonDict]:
+        """Deliver one MESSAGE_CREATE as the gateway would; the bot's channel posts it caused."""
+        assert self.client is not None
+        before, posted = asyncio.all_tasks(), len(self.fake.channel_posts)
+        self.client._connection.parse_message_create(payload)  # type: ignore[arg-type]
+        await self._settle(before)
+        return self.fake.channel_posts[posted:]
+
+    async def _settle(self, before: set[asyncio.Task[object]]) -> None:
+        """Wait for every handler task the delivery started."""
         while True:
             started = [
                 t
@@ -61,7 +74,6 @@ class DiscordHarness:
             if not started:
                 break
             await asyncio.wait(started)
-        return self.fake.outcomes(int(payload["id"]))
 
     async def close(self) -> None:
         if self.client is not None:

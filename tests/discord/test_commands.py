@@ -10,7 +10,7 @@ from bot.service import CoachService
 from bot.settings import SettingsError, load_settings
 from bot.store.memory import MemoryStore
 from tests.discord.conftest import ALICE, ALICE_DM, CHANNEL, GUILD_ID, discord_settings
-from tests.discord.fake_discord import FakeDiscord, Outcome
+from tests.discord.fake_discord import BOT, FakeDiscord, Outcome, Person
 from tests.discord.harness import DiscordHarness
 
 EXPECTED = {"quiz", "faq", "ask", "compare", "help", "forget"}
@@ -157,3 +157,19 @@ def test_shard_settings_must_come_in_a_sensible_pair() -> None:
         load_settings(store_url="memory://", discord_shard_id=1)
     with pytest.raises(SettingsError, match="below"):
         load_settings(store_url="memory://", discord_shard_id=4, discord_shard_count=4)
+
+
+async def test_a_question_typed_in_a_dm_gets_an_answer(bot: DiscordHarness, engine: Engine) -> None:
+    posts = await bot.say(bot.fake.user_message(ALICE, ALICE_DM, "are step ups bad for my knees"))
+    topic = engine.content.topic("knee_concerns")
+    assert len(posts) == 1
+    shown = posts[0]["content"] + " ".join(e.get("description", "") for e in posts[0]["embeds"])
+    assert topic.question in str(posts[0]) and "heel" in shown
+
+
+async def test_channel_chatter_is_ignored_unless_it_mentions_the_bot(bot: DiscordHarness) -> None:
+    assert await bot.say(bot.fake.user_message(ALICE, CHANNEL, "step height?")) == []
+    me = Person(int(BOT["id"]), str(BOT["username"]))
+    mention = f"<@{me.id}> how high should the step be"
+    posts = await bot.say(bot.fake.user_message(ALICE, CHANNEL, mention, mentions=(me,)))
+    assert len(posts) == 1
