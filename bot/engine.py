@@ -32,11 +32,19 @@ class Engine:
     def handle(self, session: Session, event: Event) -> Result:
         """Apply one event; the input session is never modified."""
         session = session.model_copy(deep=True)
+        self._drop_unknown_quiz(session)
         if event.kind is EventKind.COMMAND:
             return self._command(session, event.value, event.argument)
         if event.kind is EventKind.CHOICE:
             return self._choice(session, event.value)
         return self._text(session, event.value)
+
+    def _drop_unknown_quiz(self, session: Session) -> None:
+        """A quiz saved before the content changed (its question is gone) ends quietly."""
+        state = session.quiz
+        known = {q.id for q in self.content.quiz.questions}
+        if session.flow == "quiz" and (state is None or state.step not in known):
+            self._end_quiz(session)
 
     def not_yours_reply(self) -> Reply:
         return notice(self.content.texts.not_yours)

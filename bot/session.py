@@ -42,9 +42,8 @@ class Session(BaseModel):
     version: int = 0
     salt: str = "0"
     round: int = 0
-    flow: Literal["idle", "quiz", "menu"] = "idle"
+    flow: Literal["idle", "quiz"] = "idle"
     quiz: QuizState | None = None
-    menu_page: int = 0
     last_goals: list[str] = Field(default_factory=list)
     seen_events: list[str] = Field(default_factory=list)
     updated_at: float = 0.0

@@ -223,3 +223,15 @@ def test_engine_never_modifies_the_session_it_was_given(engine: Engine) -> None:
     before = session.model_dump()
     engine.handle(session, press(reply, "glutes"))
     assert session.model_dump() == before
+
+
+def test_quiz_saved_before_its_question_was_removed_from_content_ends_quietly(
+    engine: Engine,
+) -> None:
+    session, reply = start_quiz(engine)
+    assert session.quiz is not None
+    session.quiz.step = "removed_question"
+    after, replies = run(engine, session, Event.text("are step ups bad for my knees"))
+    assert after.flow == "idle" and replies[0].topic_id == "knee_concerns"
+    _, replies = run(engine, after, press(reply, "glutes"))
+    assert replies[0].kind is ReplyKind.NOTICE
