@@ -182,7 +182,10 @@ class Engine:
             state.history.append(state.step)
             state.step = following.id
             return session, [self._ask(session, edit=edit)]
-        rec = quiz.recommendation_from_answers(self.content, state.answers)
+        try:
+            rec = quiz.recommendation_from_answers(self.content, state.answers)
+        except quiz.UnknownAnswer:  # the goals answered were removed from content meanwhile
+            return self._start_quiz(session, edit=edit)
         session.last_goals = list(rec.goals)
         self._end_quiz(session)
         return session, [replies.recommendation_reply(self.content, rec, session.nonce, edit)]

@@ -80,7 +80,14 @@ def recommendation_from_answers(content: Content, answers: dict[str, list[str]])
 
 
 def _by_role(content: Content, answers: dict[str, list[str]], role: str) -> list[str]:
-    return [a for q in content.quiz.questions if q.role == role for a in answers.get(q.id, [])]
+    """Answers given to the questions with `role`, leaving out ids the content no longer has."""
+    return [
+        a
+        for q in content.quiz.questions
+        if q.role == role
+        for a in answers.get(q.id, [])
+        if a in {c.id for c in choices(content, q)}
+    ]
 
 
 def next_question(content: Content, current: str) -> Question | None:

@@ -235,3 +235,14 @@ def test_quiz_saved_before_its_question_was_removed_from_content_ends_quietly(
     assert after.flow == "idle" and replies[0].topic_id == "knee_concerns"
     _, replies = run(engine, after, press(reply, "glutes"))
     assert replies[0].kind is ReplyKind.NOTICE
+
+
+def test_quiz_whose_goal_left_the_content_starts_over_instead_of_failing(engine: Engine) -> None:
+    session, reply = start_quiz(engine)
+    for label in ("glutes", "Nothing else", "Several years", "No discomfort"):
+        session, replies = run(engine, session, press(reply, label))
+        reply = replies[-1]
+    assert session.quiz is not None
+    session.quiz.answers["main"] = ["goal_that_was_removed"]
+    after, replies = run(engine, session, press(reply, "full gym"))
+    assert after.flow == "quiz" and "1 of 5" in replies[-1].text
