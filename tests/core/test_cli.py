@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.contracts import FAQ_DEV_FILE
+
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 
 
 def cli(
@@ -72,7 +73,7 @@ def test_recommend_unknown_goal_exits_2_naming_valid_ids() -> None:
 
 
 def test_eval_json_prints_the_three_shares() -> None:
-    done = cli("eval", str(SHARED / "eval/faq_dev.jsonl"), "--json")
+    done = cli("eval", str(FAQ_DEV_FILE), "--json")
     figures = json.loads(done.stdout)
     assert set(figures) >= {"in_scope_top1", "in_scope_correct", "oos_rejected", "misses"}
     assert 0 <= figures["in_scope_correct"] <= 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -12,10 +11,9 @@ import yaml
 from bot.content import ContentError, load_content
 from bot.engine import Engine
 from bot.settings import default_content_dir
+from tests.contracts import FAQ_TOPICS
 
-TOPICS = json.loads(
-    (Path(__file__).resolve().parents[2].parent / "shared/eval/faq_topics.json").read_text()
-)["topics"]
+TOPICS = FAQ_TOPICS
 
 
 @pytest.fixture

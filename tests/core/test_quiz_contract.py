@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import json
-from pathlib import Path
 
 import pytest
 
 from bot.engine import Engine
 from bot.quiz import UnknownAnswer, recommend
+from tests.contracts import QUIZ_CONTRACT
 
-CONTRACT = json.loads(
-    (Path(__file__).resolve().parents[2].parent / "shared/eval/quiz_contract.json").read_text()
-)
+CONTRACT = QUIZ_CONTRACT
 GOALS: dict[str, dict[str, str]] = CONTRACT["goals"]
 
 
