@@ -4,39 +4,48 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 import threading
 from typing import TextIO
 
-from bot.messages import Command, Event, Option, Reply
+from bot.messages import Command, CommandEvent, Event, Option, PressEvent, Reply, TextEvent
 from bot.service import CoachService
 from bot.store.base import SessionKey
+from bot.text import plain_text
 
 logger = logging.getLogger(__name__)
 
 KEY = SessionKey("console", "local", "me")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _COMMANDS = {c.value for c in Command}
 
 
-def render(reply: Reply) -> str:
-    """Plain text: bold markers dropped, options as numbered lines."""
-    lines = [_BOLD.sub(r"\1", reply.text)]
-    lines += [f"  {i}. {option.label}" for i, option in enumerate(reply.options, start=1)]
+CHECK = "[x] "  # a picked toggle, since a terminal has no check boxes
+
+
+def render(reply: Reply, offered: list[Option]) -> str:
+    """Plain text, then the options that can be picked here as numbered lines."""
+    lines = [plain_text(reply)]
+    for number, option in enumerate(offered, start=1):
+        mark = CHECK if option.toggle and option.picked else ""
+        lines.append(f"  {number}. {mark}{option.label}")
     return "\n".join(lines)
+
+
+def pickable(reply: Reply) -> list[Option]:
+    """Options a number can pick: deep links lead to other chats, which the console has not."""
+    return [o for o in reply.options if o.data]
 
 
 def to_event(line: str, offered: list[Option]) -> Event:
     """A number picks an offered option; '/quiz arg' is a command; anything else is text."""
     text = line.strip()
     if text.isdigit() and 1 <= int(text) <= len(offered):
-        return Event.choice(offered[int(text) - 1].data)
+        return PressEvent(offered[int(text) - 1].data)
     if text.startswith("/"):
         name, _, argument = text[1:].partition(" ")
         if name.lower() in _COMMANDS:
-            return Event.command(name.lower(), argument.strip())
-    return Event.text(line)
+            return CommandEvent(Command(name.lower()), argument.strip())
+    return TextEvent(line)
 
 
 async def chat(
@@ -48,11 +57,12 @@ async def chat(
     async def send(event: Event) -> None:
         nonlocal offered
         for reply in await service.handle(KEY, event):
-            print(render(reply), end="\n\n", file=stdout, flush=True)
-            if reply.options:
-                offered = list(reply.options)
+            options = pickable(reply)
+            print(render(reply, options), end="\n\n", file=stdout, flush=True)
+            if options:
+                offered = options
 
-    await send(Event.command(Command.START))
+    await send(CommandEvent(Command.START))
     interactive = stdin.isatty()
     lines = read_lines(stdin)
     while True:

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import load_engine  # noqa: E402
-from bot.messages import Command, Event  # noqa: E402
+from bot.buttons import ButtonData  # noqa: E402
+from bot.messages import ChoiceEvent, Command, CommandEvent, TextEvent  # noqa: E402
 from bot.session import Session  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
@@ -56,22 +57,27 @@ def bench_matcher(rounds: int = 300) -> None:
     )
 
 
+OWNER = "42"
+
+
 def bench_engine(rounds: int = 300) -> None:
     engine = load_engine(load_settings(store_url="memory://"))
     samples = []
     for _ in range(rounds):
         session = Session(salt="ab")
-        session, replies = engine.handle(session, Event.command(Command.QUIZ))
+        session, replies = engine.handle(session, CommandEvent(Command.QUIZ), OWNER)
         events = 0
         while replies[-1].options and session.flow == "quiz" and events < 8:
             option = replies[-1].options[0]
             t0 = time.perf_counter()
-            session, replies = engine.handle(session, Event.choice(option.data))
+            session, replies = engine.handle(
+                session, ChoiceEvent(ButtonData.unpack(option.data)), OWNER
+            )
             samples.append(time.perf_counter() - t0)
             events += 1
         for q in QUESTIONS[:3]:
             t0 = time.perf_counter()
-            session, replies = engine.handle(session, Event.text(q))
+            session, replies = engine.handle(session, TextEvent(q), OWNER)
             samples.append(time.perf_counter() - t0)
     p50, p99 = percentiles(samples)
     print(

@@ -36,11 +36,11 @@ from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from adapters.telegram_bot import build_application, running  # noqa: E402
-from adapters.telegram_render import Rendered, render  # noqa: E402
+from adapters.telegram.app import build_application, running  # noqa: E402
+from adapters.telegram.render import Rendered, render  # noqa: E402
 from bot.app import build_service, load_engine  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.messages import Event  # noqa: E402
+from bot.messages import TextEvent  # noqa: E402
 from bot.service import CoachService  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from bot.store.base import SessionKey  # noqa: E402
@@ -174,7 +174,7 @@ async def sample_reply(engine: Engine, question: str) -> Rendered:
     """A real FAQ answer with its keyboard, as our bot would send it."""
     service = CoachService(engine, MemoryStore())
     key = SessionKey("telegram", "1", "1")
-    return render((await service.handle(key, Event.text(question)))[0])
+    return render((await service.handle(key, TextEvent(question)))[0], "HipStepBot")
 
 
 async def main() -> None:

@@ -1,30 +1,29 @@
-"""Command line: chat, run, ask, recommend, eval, content check, discord-sync.
+"""The core's command line: ask, recommend, eval, content check (`python -m bot ...`).
 
-This is the composition root: the only place in bot/ that reaches the adapters, and only by
-name at call time, so importing the core never imports telegram or discord.
+The platform commands (chat, run, discord-sync) are added by the composition root,
+`adapters/cli.py` (`hipstep ...`): the core never imports an adapter.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import importlib
 import json
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_service, load_engine
+from bot.app import load_engine
 from bot.content import ContentError, load_content
 from bot.evaluation import evaluate, format_report
 from bot.logs import configure_logging, secret_values
+from bot.messages import Delivery
 from bot.quiz import UnknownAnswer, answer_ids, recommend
-from bot.replies import recommendation_reply
+from bot.replies import Buttons, recommendation_reply
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.factory import StoreConfigError
+from bot.text import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +36,16 @@ class RunFailed(Exception):
     """The bots could not start or stopped with an error: one line, exit status 1."""
 
 
-def _redacted(text: str, settings: Settings) -> str:
+def redacted(text: str, settings: Settings) -> str:
+    """`text` with every configured secret replaced, safe to print."""
     for secret in secret_values(settings):
         text = text.replace(secret, "***")
     return text
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """Parse, load settings, run the chosen command; errors end in one line and an exit code."""
+    args = (parser or build_parser()[0]).parse_args(argv)
     try:
         settings = load_settings()
         configure_logging(settings)
@@ -61,11 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> tuple[argparse.ArgumentParser, Any]:
+    """The parser and its subcommands, so the composition root can add the platform ones."""
     parser = argparse.ArgumentParser(prog="hipstep", description="Hip thrust vs step-up coach.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("chat", help="chat in the terminal (no token needed)").set_defaults(func=_chat)
-    sub.add_parser("run", help="run the Telegram and/or Discord bots").set_defaults(func=_run)
     ask = sub.add_parser("ask", help="answer one question from the FAQ")
     ask.add_argument("text")
     ask.add_argument("--json", action="store_true")
@@ -86,54 +85,15 @@ def _parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="validate content without starting anything")
     check.add_argument("dir", nargs="?", type=Path)
     check.set_defaults(func=_content_check)
-    sync = sub.add_parser("discord-sync", help="register Discord slash commands now")
-    sync.set_defaults(func=_discord_sync)
-    return parser
+    return parser, sub
 
 
-def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    console = importlib.import_module("adapters.console")
-    service = build_service(settings)
-    asyncio.run(_close_after(service, console.chat(service)))
-    return 0
-
-
-async def _close_after(service: Any, work: Any) -> None:
+async def close_after(service: Any, work: Any) -> None:
+    """Run `work`, then release the store, even when `work` fails."""
     try:
         await work
     finally:
         await service.store.close()
-
-
-def _run(args: argparse.Namespace, settings: Settings) -> int:
-    modules = [
-        name
-        for name, token in (
-            ("adapters.telegram_bot", settings.telegram_bot_token),
-            ("adapters.discord_bot", settings.discord_bot_token),
-        )
-        if token
-    ]
-    if not modules:
-        raise CliError("set TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN (or try: hipstep chat)")
-    service = build_service(settings)
-    try:
-        asyncio.run(_close_after(service, _serve_all(settings, service, modules)))
-    except Exception as exc:
-        logger.debug("run failed", exc_info=True)
-        raise RunFailed(_redacted(f"{type(exc).__name__}: {exc}", settings)) from None
-    return 0
-
-
-async def _serve_all(settings: Settings, service: Any, modules: list[str]) -> None:
-    """Run every configured platform in one loop until SIGINT/SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await service.store.ping()
-    serves = [importlib.import_module(m).serve(settings, service, stop) for m in modules]
-    await asyncio.gather(*serves)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -174,7 +134,8 @@ def _recommend(args: argparse.Namespace, settings: Settings) -> int:
         if unknown:
             raise CliError(f"unknown {role} {unknown}; valid: {sorted(valid)}")
     rec = recommend(content, args.goal, args.concern, args.experience, args.equipment)
-    text = recommendation_reply(content, rec, "0", edit=False).text
+    reply = recommendation_reply(content, rec, Buttons("0", "0"), Delivery.SEND)
+    text = plain_text(reply)
     if args.json:
         print(
             json.dumps(
@@ -207,13 +168,4 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
         f"{directory}: ok ({len(content.faq.topics)} FAQ topics, "
         f"{len(content.goals.goals)} goals, {len(content.quiz.questions)} questions)"
     )
-    return 0
-
-
-def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
-    if settings.discord_bot_token is None:
-        raise CliError("set DISCORD_BOT_TOKEN to sync Discord commands")
-    discord_bot = importlib.import_module("adapters.discord_bot")
-    names = asyncio.run(discord_bot.sync_commands(settings))
-    print("synced: " + ", ".join(names))
     return 0

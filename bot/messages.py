@@ -1,18 +1,19 @@
-"""The core's vocabulary: an Event comes in, Replies go out; no platform types here."""
+"""The core's vocabulary: Events come in (a command, a press, text), Replies go out as data.
+
+A Reply is structured (title, sections, emphasis spans, options with a picked flag) so each
+adapter renders it its own way (HTML, embeds, plain text) without parsing what the core wrote.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.buttons import ButtonData
+
 logger = logging.getLogger(__name__)
-
-
-class EventKind(StrEnum):
-    COMMAND = "command"
-    CHOICE = "choice"
-    TEXT = "text"
 
 
 class Command(StrEnum):
@@ -27,33 +28,67 @@ class Command(StrEnum):
     COMPARE = "compare"  # the two exercises side by side
 
 
+# -- events ------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class Event:
-    """What a user did: ran a command, pressed an offered option, or typed text."""
+class Origin:
+    """Where an event happened: a group (others read the replies), and whether the platform
+    can answer one member privately in place (Discord's ephemeral replies)."""
 
-    kind: EventKind
-    value: str
+    group: bool = False
+    whisper: bool = False
+
+
+PRIVATE_CHAT = Origin()
+
+
+@dataclass(frozen=True, slots=True)
+class CommandEvent:
+    """A command; `name` may be given as text ('quiz') and must be one of Command."""
+
+    name: Command
     argument: str = ""
 
-    @classmethod
-    def command(cls, name: Command | str, argument: str = "") -> Event:
-        return cls(EventKind.COMMAND, str(name), argument)
-
-    @classmethod
-    def choice(cls, data: str) -> Event:
-        return cls(EventKind.CHOICE, data)
-
-    @classmethod
-    def text(cls, text: str) -> Event:
-        return cls(EventKind.TEXT, text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", Command(self.name))
 
 
+@dataclass(frozen=True, slots=True)
+class PressEvent:
+    """A pressed button or select menu, as the platform delivered it (not yet trusted).
+
+    `on_message` holds the data of every button on the pressed message, when the platform says
+    (a press counts only if it is one of them); `selected` holds a select menu's chosen values.
+    """
+
+    raw: str
+    on_message: tuple[str, ...] | None = None
+    selected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceEvent:
+    """A press the service has checked: decoded, on its own message, by its owner."""
+
+    data: ButtonData
+    selected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TextEvent:
+    text: str
+
+
+Event = CommandEvent | PressEvent | TextEvent
+EngineEvent = CommandEvent | ChoiceEvent | TextEvent
+
+
+# -- replies -----------------------------------------------------------------------------------
 class Layout(StrEnum):
     """A hint for adapters on how to present a reply's options."""
 
     BUTTONS = "buttons"  # a few short answers: inline buttons
     LIST = "list"  # many longer labels: one per row / a select menu
-    TOGGLES = "toggles"  # a multi-answer question: labels carry a check mark when picked
+    TOGGLES = "toggles"  # a multi-answer question: options with toggle=True carry `picked`
 
 
 class ReplyKind(StrEnum):
@@ -62,40 +97,84 @@ class ReplyKind(StrEnum):
     MESSAGE = "message"
     QUESTION = "question"
     RECOMMENDATION = "recommendation"
-    COMPARISON = "comparison"  # `fields` holds (heading, body) pairs: an embed where possible
+    COMPARISON = "comparison"
     FAQ_ANSWER = "faq_answer"
     MENU = "menu"
-    NOTICE = "notice"  # a short side remark: a toast/ephemeral where the platform has one
+    NOTICE = "notice"  # a short side remark about a press
     ERROR = "error"
+
+
+class Delivery(StrEnum):
+    """How the reply reaches the user; decided by the core, carried out by each adapter."""
+
+    SEND = "send"  # a new message
+    EDIT = "edit"  # replace the message whose button was pressed (send anew if it can't)
+    ALERT = "alert"  # a short private notice: a toast / ephemeral message where the platform can
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text; `strong` runs are shown bold where the platform can."""
+
+    text: str
+    strong: bool = False
+
+
+RichText = tuple[Span, ...]
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+
+
+def rich(markup: str) -> RichText:
+    """Content's light markup (`**bold**`) as spans: parsed here once, never by adapters."""
+    spans: list[Span] = []
+    position = 0
+    for found in _STRONG.finditer(markup):
+        if found.start() > position:
+            spans.append(Span(markup[position : found.start()]))
+        spans.append(Span(found.group(1), strong=True))
+        position = found.end()
+    if position < len(markup):
+        spans.append(Span(markup[position:]))
+    return tuple(spans)
+
+
+def plain(text: RichText) -> str:
+    return "".join(span.text for span in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of a reply: an optional heading, a body and bullet items (an embed field)."""
+
+    heading: str = ""
+    body: RichText = ()
+    items: tuple[RichText, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """An offered answer: `data` is opaque, short and checked when it comes back.
-
-    `toggle` marks a choice of a multi-answer question (a check box, not Done/Back/Cancel);
-    `picked` says whether it is ticked now.
-    """
+    """An offered answer. `data` is packed ButtonData; `toggle` marks a check-box choice of a
+    multi-answer question and `picked` whether it is ticked; `link` is a deep-link payload that
+    opens a private chat with the bot instead of sending data (where the platform has links)."""
 
     label: str
-    data: str
+    data: str = ""
     toggle: bool = False
     picked: bool = False
+    link: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message for the user. `text` uses light markup: **bold** and lines starting '• '.
+    """One message for the user, as data."""
 
-    `edit` asks the adapter to replace the message whose option was pressed (a quiz advancing in
-    place) instead of sending a new one, where the platform can.
-    """
-
-    text: str
+    kind: ReplyKind
+    title: str = ""
+    sections: tuple[Section, ...] = ()
     options: tuple[Option, ...] = ()
     layout: Layout = Layout.BUTTONS
-    kind: ReplyKind = ReplyKind.MESSAGE
-    edit: bool = False
-    title: str = ""
+    delivery: Delivery = Delivery.SEND
     topic_id: str = ""
-    fields: tuple[tuple[str, str], ...] = field(default=())
+    select_hint: str = ""  # a select menu's placeholder, where options become one
+    select_data: str = ""  # a multi-answer question's data, for a multi-select of its toggles
+    private: bool = False  # holds personal (health) answers: never shown to a whole group

@@ -3,53 +3,101 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
+from bot.buttons import Action, ButtonData
 from bot.content import BOTH, Choice, Content, Question
-from bot.messages import Layout, Option, Reply, ReplyKind
-from bot.option_data import OptionData
+from bot.messages import Delivery, Layout, Option, Reply, ReplyKind, RichText, Section, plain, rich
 from bot.quiz import Recommendation, choices
 
 logger = logging.getLogger(__name__)
 
 MENU_PAGE_SIZE = 7
 SHORT_LABEL = 18  # labels up to this long sit side by side as buttons
-
-# Option actions: a = quiz answer, n = quiz navigation, t = FAQ topic, p = menu page, g = go to.
-ANSWER, NAVIGATE, TOPIC, PAGE, GO = "a", "n", "t", "p", "g"
+BULLET = "• "
 
 
-def option(label: str, nonce: str, action: str, value: str, **flags: bool) -> Option:
-    return Option(label=label, data=OptionData(nonce, action, value).encode(), **flags)
+class Buttons:
+    """Packs the options of one reply for one owner and nonce: the codec's only writer."""
+
+    def __init__(self, owner: str, nonce: str) -> None:
+        self.owner, self.nonce = owner, nonce
+
+    def option(
+        self,
+        label: str,
+        action: Action,
+        question: str = "",
+        value: str = "",
+        *,
+        toggle: bool = False,
+        picked: bool = False,
+    ) -> Option:
+        data = self.data(action, question, value)
+        return Option(label=label, data=data, toggle=toggle, picked=picked)
+
+    def data(self, action: Action, question: str = "", value: str = "") -> str:
+        return ButtonData(self.owner, self.nonce, action, question, value).pack()
+
+    def topics(self, content: Content, topic_ids: Sequence[str]) -> tuple[Option, ...]:
+        return tuple(
+            self.option(content.topic(t).question, Action.TOPIC, value=t) for t in topic_ids
+        )
 
 
-def bullets(lines: list[str]) -> str:
-    return "\n".join(f"• {line}" for line in lines)
+def sections_from(markup: str, heading: str = "") -> tuple[Section, ...]:
+    """Content text as sections: paragraphs become bodies, lines starting '• ' their items."""
+    sections: list[Section] = []
+    body: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if body or items:
+            title = heading if not sections else ""
+            sections.append(Section(title, rich("\n".join(body)), tuple(rich(i) for i in items)))
+        body.clear()
+        items.clear()
+
+    for line in markup.strip().splitlines():
+        if line.startswith(BULLET):
+            items.append(line.removeprefix(BULLET))
+            continue
+        if items or (not line.strip() and body):
+            flush()
+        if line.strip():
+            body.append(line)
+    flush()
+    return tuple(sections) or (Section(heading),)
 
 
-def start_options(content: Content, nonce: str) -> tuple[Option, ...]:
+def start_options(content: Content, buttons: Buttons) -> tuple[Option, ...]:
     texts = content.texts
-    return (option(texts.quiz_label, nonce, GO, "quiz"), option(texts.faq_label, nonce, GO, "faq"))
+    return (
+        buttons.option(texts.quiz_label, Action.GO, value="quiz"),
+        buttons.option(texts.faq_label, Action.GO, value="faq"),
+    )
 
 
 def question_reply(
     content: Content,
     question: Question,
-    nonce: str,
+    buttons: Buttons,
     answers: dict[str, list[str]],
     *,
     number: int,
     first: bool,
-    edit: bool,
+    delivery: Delivery,
 ) -> Reply:
-    """One quiz step; multi-answer steps show a ✓ on what is picked so far."""
+    """One quiz step; options of a multi-answer step carry whether they are picked so far."""
+    texts = content.texts
     picked = set(answers.get(question.id, []))
     offered = offered_choices(content, question, answers)
     options = [
-        option(
-            ("✓ " if c.id in picked else "") + c.label,
-            nonce,
-            ANSWER,
-            f"{question.id}:{c.id}",
+        buttons.option(
+            c.label,
+            Action.ANSWER,
+            question.id,
+            c.id,
             toggle=question.multi,
             picked=c.id in picked,
         )
@@ -57,19 +105,29 @@ def question_reply(
     ]
     if question.multi:
         if question.none_label and not picked:
-            options.append(option(question.none_label, nonce, ANSWER, f"{question.id}:-"))
+            options.append(buttons.option(question.none_label, Action.NONE, question.id))
         else:
-            options.append(option(question.done_label, nonce, ANSWER, f"{question.id}:+"))
+            options.append(buttons.option(question.done_label, Action.DONE, question.id))
     if not first:
-        options.append(option(content.texts.back_label, nonce, NAVIGATE, "back"))
-    options.append(option(content.texts.cancel_label, nonce, NAVIGATE, "cancel"))
-    total = len(content.quiz.questions)
-    text = f"**Question {number} of {total}**\n{question.prompt}"
+        options.append(buttons.option(texts.back_label, Action.BACK, question.id))
+    options.append(buttons.option(texts.cancel_label, Action.CANCEL, question.id))
+    progress = texts.question_progress.format(number=number, total=len(content.quiz.questions))
+    sections: tuple[Section, ...] = (Section(progress, rich(question.prompt)),)
     if first:
-        text = f"{content.quiz.intro}\n\n{text}"
+        sections = (Section(body=rich(content.quiz.intro)), *sections)
     long_labels = any(len(c.label) > SHORT_LABEL for c in offered) or len(offered) > 4
     layout = Layout.TOGGLES if question.multi else Layout.LIST if long_labels else Layout.BUTTONS
-    return Reply(text, tuple(options), layout, ReplyKind.QUESTION, edit=edit)
+    hint = texts.pick_all if question.multi else texts.pick_one
+    return Reply(
+        ReplyKind.QUESTION,
+        sections=sections,
+        options=tuple(options),
+        layout=layout,
+        delivery=delivery,
+        select_hint=hint,
+        select_data=buttons.data(Action.SELECT, question.id) if question.multi else "",
+        private=question.role == "concerns",
+    )
 
 
 def offered_choices(
@@ -85,117 +143,145 @@ def offered_choices(
     return offered
 
 
-def recommendation_reply(content: Content, rec: Recommendation, nonce: str, edit: bool) -> Reply:
+def recommendation_reply(
+    content: Content, rec: Recommendation, buttons: Buttons, delivery: Delivery
+) -> Reply:
     """The advice: what to prioritise, why, cautions, and a week that fits both lifts in."""
     plan = content.recommendation.plans[rec.prioritize]
-    why = bullets([f"**{content.goal(g).label}**: {content.goal(g).why}" for g in rec.goals])
-    trains = _what_it_trains(content, rec.prioritize)
+    headings = content.texts.headings
+    why = tuple(rich(f"**{content.goal(g).label}**: {content.goal(g).why}") for g in rec.goals)
+    sections = [
+        Section(body=rich(plan.summary)),
+        Section(headings.why, items=why),
+        Section(headings.trains, items=_what_it_trains(content, rec.prioritize)),
+    ]
     cautions = [c.text for c in content.recommendation.cautions if c.id in rec.cautions]
-    fields: list[tuple[str, str]] = [("Why", why), ("What it trains", trains)]
     if cautions:
-        fields.append(("Watch out", bullets(cautions)))
-    fields.append(("Your week", bullets(plan.week)))
+        sections.append(Section(headings.watch_out, items=tuple(rich(c) for c in cautions)))
+    sections.append(Section(headings.week, items=tuple(rich(line) for line in plan.week)))
     note = content.recommendation.equipment_notes.get(rec.equipment, "")
     if note:
-        fields.append(("Your equipment", note))
+        sections.append(Section(headings.equipment, rich(note)))
     if cautions or rec.concerns:
-        fields.append(("Safety", content.recommendation.safety))
-    body = "\n\n".join(f"**{heading}**\n{text}" for heading, text in fields)
-    text = f"{plan.headline}\n{plan.summary}\n\n{body}"
+        sections.append(Section(headings.safety, rich(content.recommendation.safety)))
     if content.recommendation.closing:
-        text += f"\n\n{content.recommendation.closing}"
+        sections.append(Section(body=rich(content.recommendation.closing)))
     options = (
-        option(content.texts.restart_label, nonce, GO, "quiz"),
-        option(content.texts.faq_label, nonce, GO, "faq"),
+        buttons.option(content.texts.restart_label, Action.GO, value="quiz"),
+        buttons.option(content.texts.faq_label, Action.GO, value="faq"),
     )
     return Reply(
-        text,
-        options,
-        Layout.BUTTONS,
         ReplyKind.RECOMMENDATION,
-        edit=edit,
-        title=plan.headline.replace("**", ""),
-        fields=tuple(fields),
+        title=plain(rich(plan.headline)),
+        sections=tuple(sections),
+        options=options,
+        delivery=delivery,
+        private=True,
     )
 
 
-def _what_it_trains(content: Content, prioritize: str) -> str:
+def _what_it_trains(content: Content, prioritize: str) -> tuple[RichText, ...]:
     chosen = content.exercises.exercises if prioritize == BOTH else [content.exercise(prioritize)]
-    return bullets(
-        [
-            f"**{e.name}**: " + "; ".join(f"{m.name} ({m.role})" for m in e.muscles[:3])
-            for e in chosen
-        ]
+    return tuple(
+        rich(f"**{e.name}**: " + "; ".join(f"{m.name} ({m.role})" for m in e.muscles[:3]))
+        for e in chosen
     )
 
 
-def topic_reply(content: Content, topic_id: str, nonce: str, also: tuple[str, ...] = ()) -> Reply:
+def topic_reply(
+    content: Content, topic_id: str, buttons: Buttons, also: tuple[str, ...] = ()
+) -> Reply:
     """An FAQ answer with buttons for related topics (and close runner-ups)."""
     topic = content.topic(topic_id)
     related = list(dict.fromkeys([*also, *topic.related]))[:3]
-    options = tuple(option(content.topic(r).question, nonce, TOPIC, r) for r in related)
-    options += (option(content.texts.faq_label, nonce, GO, "faq"),)
-    text = f"**{topic.question}**\n{topic.answer}"
+    options = tuple(
+        buttons.option(content.topic(r).question, Action.TOPIC, value=r) for r in related
+    )
+    options += (buttons.option(content.texts.faq_label, Action.GO, value="faq"),)
     return Reply(
-        text, options, Layout.LIST, ReplyKind.FAQ_ANSWER, title=topic.question, topic_id=topic.id
+        ReplyKind.FAQ_ANSWER,
+        title=topic.question,
+        sections=sections_from(topic.answer),
+        options=options,
+        layout=Layout.LIST,
+        topic_id=topic.id,
     )
 
 
-def menu_reply(content: Content, page: int, nonce: str, edit: bool) -> Reply:
+def menu_reply(content: Content, page: int, buttons: Buttons, delivery: Delivery) -> Reply:
     """One page of the FAQ menu, with paging buttons when topics do not fit one page."""
     topics = content.faq.topics
     pages = max(1, -(-len(topics) // MENU_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     start = page * MENU_PAGE_SIZE
     shown = topics[start : start + MENU_PAGE_SIZE]
-    options = [option(t.question, nonce, TOPIC, t.id) for t in shown]
+    options = [buttons.option(t.question, Action.TOPIC, value=t.id) for t in shown]
     if page > 0:
-        options.append(option(content.texts.previous_label, nonce, PAGE, str(page - 1)))
+        options.append(
+            buttons.option(content.texts.previous_label, Action.PAGE, value=str(page - 1))
+        )
     if page < pages - 1:
-        options.append(option(content.texts.next_label, nonce, PAGE, str(page + 1)))
-    text = content.texts.menu_title.format(
+        options.append(buttons.option(content.texts.next_label, Action.PAGE, value=str(page + 1)))
+    title = content.texts.menu_title.format(
         first=start + 1, last=start + len(shown), total=len(topics)
     )
-    return Reply(text, tuple(options), Layout.LIST, ReplyKind.MENU, edit=edit)
+    return Reply(
+        ReplyKind.MENU,
+        sections=(Section(body=rich(title)),),
+        options=tuple(options),
+        layout=Layout.LIST,
+        delivery=delivery,
+        select_hint=content.texts.pick_one,
+    )
 
 
-def suggestions_reply(content: Content, topic_ids: tuple[str, ...], nonce: str) -> Reply:
-    options = tuple(option(content.topic(t).question, nonce, TOPIC, t) for t in topic_ids)
-    return Reply(content.texts.did_you_mean, options, Layout.LIST, ReplyKind.MENU)
+def suggestions_reply(content: Content, topic_ids: tuple[str, ...], buttons: Buttons) -> Reply:
+    options = tuple(
+        buttons.option(content.topic(t).question, Action.TOPIC, value=t) for t in topic_ids
+    )
+    return Reply(
+        ReplyKind.MENU,
+        sections=(Section(body=rich(content.texts.did_you_mean)),),
+        options=options,
+        layout=Layout.LIST,
+    )
 
 
-def comparison_reply(content: Content, nonce: str) -> Reply:
-    """The two exercises side by side: one field per exercise, then the verdict."""
-    fields = []
+def comparison_reply(content: Content, buttons: Buttons) -> Reply:
+    """The two exercises side by side: one section per exercise, then the verdict."""
+    headings = content.texts.headings
+    sections = []
     for e in content.exercises.exercises:
         muscles = "; ".join(f"{m.name}: {m.role}" for m in e.muscles)
         body = (
-            f"{e.summary}\n**How:** {e.mechanics}\n**Muscles:** {muscles}\n"
-            f"**Best for:**\n{bullets(e.strengths)}\n**Watch for:**\n{bullets(e.limitations)}"
+            f"{e.summary}\n**{headings.how}:** {e.mechanics}\n**{headings.muscles}:** {muscles}\n"
+            f"**{headings.best_for}:**"
         )
-        fields.append((f"{e.emoji} {e.name}".strip(), body))
-    fields.append(("Verdict", content.exercises.verdict))
-    text = "\n\n".join(f"**{h}**\n{b}" for h, b in fields)
+        items = [rich(s) for s in e.strengths]
+        sections.append(Section(f"{e.emoji} {e.name}".strip(), rich(body), tuple(items)))
+        sections.append(
+            Section(
+                body=rich(f"**{headings.watch_for}:**"),
+                items=tuple(rich(x) for x in e.limitations),
+            )
+        )
+    sections.append(Section(headings.verdict, rich(content.exercises.verdict)))
     return Reply(
-        f"**{content.exercises.title}**\n\n{text}",
-        start_options(content, nonce),
-        Layout.BUTTONS,
         ReplyKind.COMPARISON,
         title=content.exercises.title,
-        fields=tuple(fields),
+        sections=tuple(sections),
+        options=start_options(content, buttons),
     )
 
 
 def text_reply(
-    text: str,
-    content: Content,
-    nonce: str,
-    kind: ReplyKind = ReplyKind.MESSAGE,
-    with_start: bool = True,
+    text: str, content: Content, buttons: Buttons | None, kind: ReplyKind = ReplyKind.MESSAGE
 ) -> Reply:
-    options = start_options(content, nonce) if with_start else ()
-    return Reply(text, options, Layout.BUTTONS, kind)
+    """One of the bot's own lines; with `buttons`, followed by the quiz / questions buttons."""
+    options = start_options(content, buttons) if buttons is not None else ()
+    return Reply(kind, sections=sections_from(text), options=options)
 
 
 def notice(text: str) -> Reply:
-    return Reply(text, kind=ReplyKind.NOTICE)
+    """A short remark about a press: an alert on the presser's screen where the platform can."""
+    return Reply(ReplyKind.NOTICE, sections=(Section(body=rich(text)),), delivery=Delivery.ALERT)

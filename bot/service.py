@@ -11,14 +11,23 @@ import asyncio
 import logging
 import random
 import secrets
-import time
 import weakref
-from collections.abc import Callable
-from dataclasses import replace
 
+from bot.buttons import Action, BadButtonData, ButtonData
+from bot.content import Texts
 from bot.engine import Engine
-from bot.messages import Command, Event, EventKind, Reply
-from bot.option_data import split_owner, stamp_owner
+from bot.messages import (
+    PRIVATE_CHAT,
+    ChoiceEvent,
+    Command,
+    CommandEvent,
+    Delivery,
+    EngineEvent,
+    Event,
+    Origin,
+    PressEvent,
+    Reply,
+)
 from bot.session import Session
 from bot.store.base import SessionKey, Store, StoreUnavailable, VersionConflict
 
@@ -26,17 +35,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = 0.005  # seconds after a lost race; doubles with each retry, with full jitter
+SHARED_ACTIONS = {Action.GO, Action.TOPIC, Action.PAGE}  # what a shared post's buttons may do
 
 
 class CoachService:
     """Runs one event for one session against a store; safe to share between tasks and workers."""
 
-    def __init__(
-        self, engine: Engine, store: Store, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, engine: Engine, store: Store) -> None:
         self.engine = engine
         self.store = store
-        self._clock = clock
         self._store_down = False
         # One turn at a time per session in this process: its own tasks never race each other,
         # so version conflicts come only from other workers, and backing off settles those.
@@ -44,35 +51,76 @@ class CoachService:
             weakref.WeakValueDictionary()
         )
 
+    @property
+    def texts(self) -> Texts:
+        """The bot's own lines, for adapters (labels, command menus, error lines)."""
+        return self.engine.content.texts
+
+    def search_topics(self, text: str, limit: int) -> list[tuple[str, str, float]]:
+        return self.engine.search_topics(text, limit)
+
+    def command_menu(self, *, group: bool) -> list[tuple[str, str]]:
+        return self.engine.command_menu(group=group)
+
     async def handle(
-        self, key: SessionKey, event: Event, event_id: str | None = None
+        self,
+        key: SessionKey,
+        event: Event,
+        event_id: str | None = None,
+        origin: Origin = PRIVATE_CHAT,
     ) -> list[Reply]:
         """Apply `event` to the session `key`; the replies to send (none for a duplicate)."""
+        admitted = self._admit(key, event)
+        if isinstance(admitted, Reply):
+            return [admitted]
         try:
-            replies = await self._handle(key, event, event_id)
+            replies = await self._handle(key, admitted, event_id, origin)
         except StoreUnavailable as exc:
             self._note_store_down(exc)
             return [self.engine.store_unavailable_reply()]
         if self._store_down:
             self._store_down = False
             logger.info("session store reachable again")
-        return [self._stamp(key, reply) for reply in replies]
+        return replies
 
-    async def _handle(self, key: SessionKey, event: Event, event_id: str | None) -> list[Reply]:
-        if event.kind is EventKind.CHOICE:
-            owner, data = split_owner(event.value)
-            if owner is not None and owner != key.user:
-                return [self.engine.not_yours_reply()]
-            event = Event.choice(data)
-        if event.kind is EventKind.COMMAND and event.value == Command.FORGET:
+    def _admit(self, key: SessionKey, event: Event) -> EngineEvent | Reply:
+        """A press counts only if its data is well formed, on the message pressed, and the
+        presser's own (or a shared post's); otherwise a notice, and nothing is touched."""
+        if not isinstance(event, PressEvent):
+            return event
+        try:
+            data = ButtonData.unpack(event.raw)
+        except BadButtonData:
+            return self.engine.bad_button_reply()
+        if event.on_message is not None and event.raw not in event.on_message:
+            return self.engine.bad_button_reply()
+        if not data.shared and data.owner != key.user:
+            return self.engine.not_yours_reply()
+        if data.shared and data.action not in SHARED_ACTIONS:
+            return self.engine.bad_button_reply()
+        try:
+            selected = tuple(_picked_answer(data, raw) for raw in event.selected)
+        except BadButtonData:
+            return self.engine.bad_button_reply()
+        return ChoiceEvent(data, selected)
+
+    async def _handle(
+        self, key: SessionKey, event: EngineEvent, event_id: str | None, origin: Origin
+    ) -> list[Reply]:
+        if isinstance(event, CommandEvent) and event.name is Command.FORGET:
             if event_id is not None and not await self.store.mark_seen(event_id):
                 return []
             await self.store.forget_user(key.platform, key.user)
-            return self.engine.handle(self._fresh(), event)[1]
-        async with self._turns.setdefault(key, asyncio.Lock()):
-            return await self._apply(key, event, event_id)
+            return [self.engine.forgotten_reply()]
+        lock = self._turns.get(key)
+        if lock is None:
+            lock = self._turns[key] = asyncio.Lock()
+        async with lock:
+            return await self._apply(key, event, event_id, origin)
 
-    async def _apply(self, key: SessionKey, event: Event, event_id: str | None) -> list[Reply]:
+    async def _apply(
+        self, key: SessionKey, event: EngineEvent, event_id: str | None, origin: Origin
+    ) -> list[Reply]:
         for attempt in range(MAX_ATTEMPTS):
             stored = await self._load(key)
             session = stored if stored is not None else self._fresh()
@@ -80,11 +128,12 @@ class CoachService:
                 logger.debug("duplicate event %s for %s ignored", event_id, key)
                 return []
             expected = session.version
-            new_session, replies = self.engine.handle(session, event)
+            new_session, replies = self.engine.handle(session, event, key.user, origin)
+            if stored is None and all(r.delivery is Delivery.ALERT for r in replies):
+                return replies  # a stray press on no conversation stores nothing
             if event_id is not None:
                 new_session.remember_event(event_id)
             new_session.version = expected + 1
-            new_session.updated_at = self._clock()
             try:
                 await self.store.save(key, new_session, expected)
             except VersionConflict:
@@ -104,13 +153,7 @@ class CoachService:
             return None
 
     def _fresh(self) -> Session:
-        return Session(salt=secrets.token_hex(2), updated_at=self._clock())
-
-    def _stamp(self, key: SessionKey, reply: Reply) -> Reply:
-        if not reply.options:
-            return reply
-        options = tuple(replace(o, data=stamp_owner(key.user, o.data)) for o in reply.options)
-        return replace(reply, options=options)
+        return Session(salt=secrets.token_hex(2))
 
     def _note_store_down(self, exc: Exception) -> None:
         if not self._store_down:
@@ -118,3 +161,16 @@ class CoachService:
             self._store_down = True
         else:
             logger.debug("session store still unavailable: %s", exc)
+
+
+def _picked_answer(select: ButtonData, raw: str) -> str:
+    """One chosen value of a multi-select: an answer to the select's own question, same quiz."""
+    answer = ButtonData.unpack(raw)
+    same = (answer.owner, answer.nonce, answer.question) == (
+        select.owner,
+        select.nonce,
+        select.question,
+    )
+    if select.action is not Action.SELECT or answer.action is not Action.ANSWER or not same:
+        raise BadButtonData("a selected value that does not belong to this menu")
+    return answer.value

@@ -44,9 +44,7 @@ class Session(BaseModel):
     round: int = 0
     flow: Literal["idle", "quiz"] = "idle"
     quiz: QuizState | None = None
-    last_goals: list[str] = Field(default_factory=list)
     seen_events: list[str] = Field(default_factory=list)
-    updated_at: float = 0.0
 
     @property
     def nonce(self) -> str:

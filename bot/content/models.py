@@ -142,8 +142,30 @@ class Lexicon(Strict):
         return {k.lower(): [v.lower() for v in vs] for k, vs in value.items()}
 
 
+class Headings(Strict):
+    """Section headings of recommendations and the side-by-side comparison."""
+
+    why: str
+    trains: str
+    watch_out: str
+    week: str
+    equipment: str
+    safety: str
+    verdict: str
+    how: str
+    muscles: str
+    best_for: str
+    watch_for: str
+
+
 class Texts(Strict):
-    """The bot's own lines: greetings, help, errors."""
+    """The bot's own lines: greetings, help, errors, labels, headings."""
+
+    question_progress: str = Field(description="placeholders {number} and {total}")
+    headings: Headings
+    pick_one: str = Field(max_length=100)
+    pick_all: str = Field(max_length=100)
+    shared_by: str = Field(description="placeholder {name}: who shared an answer")
 
     welcome: str
     help: str

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.messages import Event, Option, Reply
+from bot.messages import Option, PressEvent, Reply, plain, rich
+from bot.text import plain_text
 
 
 def find_option(reply: Reply, label_part: str) -> Option:
@@ -12,5 +13,20 @@ def find_option(reply: Reply, label_part: str) -> Option:
     return hits[0]
 
 
-def press(reply: Reply, label_part: str) -> Event:
-    return Event.choice(find_option(reply, label_part).data)
+def press(reply: Reply, label_part: str) -> PressEvent:
+    return PressEvent(find_option(reply, label_part).data)
+
+
+def said(reply: Reply) -> str:
+    """What the user reads, as plain text."""
+    return plain_text(reply)
+
+
+def as_read(content_text: str) -> str:
+    """A content line as the user reads it (its light markup rendered away)."""
+    return plain(rich(content_text))
+
+
+def squash(text: str) -> str:
+    """Text with all runs of white space made one space: layout aside, the same words."""
+    return " ".join(text.split())

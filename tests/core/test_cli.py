@@ -23,7 +23,7 @@ def cli(
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "STORE_URL": "memory://", "LOG_LEVEL": "WARNING", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "adapters", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -112,7 +112,7 @@ def test_chat_in_a_terminal_exits_0_on_ctrl_c() -> None:
     if pid == 0:  # the child: the chat on a pseudo-terminal
         os.environ.update(STORE_URL="memory://", LOG_LEVEL="WARNING")
         os.chdir(ROOT)
-        os.execv(sys.executable, [sys.executable, "-m", "bot", "chat"])
+        os.execv(sys.executable, [sys.executable, "-m", "adapters", "chat"])
     seen = b""
     deadline = time.monotonic() + 30
     while b"> " not in seen and time.monotonic() < deadline:

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def chat(db: Path, lines: str) -> str:
     env = {**os.environ, "STORE_URL": f"sqlite:///{db}", "LOG_LEVEL": "WARNING"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
+        [sys.executable, "-m", "adapters", "chat"],
         input=lines,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ import logging
 import discord
 import pytest
 
-from adapters.discord_bot import CoachClient, build_client
+from adapters.discord.app import CoachClient, build_client
 from bot.service import CoachService
 from bot.settings import Settings
 from tests.discord.fake_discord import FakeDiscord, JsonDict, Outcome

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.discord_bot import build_client, intents_for, sync_commands
+from adapters.discord.app import build_client, intents_for, sync_commands
 from bot.engine import Engine
 from bot.service import CoachService
 from bot.settings import SettingsError, load_settings

@@ -42,6 +42,13 @@ FORGED_DATA = [
     "1.00.a.more:+",
     "1." + "9" * 200 + ".a.x",
     "💥.💥.💥.💥",
+    "2a..1f.main.glute_hypertrophy",  # no owner: a shared post may not answer a quiz
+    "2p.42.1f...²",  # a page number that is a digit but not a decimal
+    "2p.42.1f...100",
+    "2b.42.1f..",  # Back without the question it was shown on
+    "2a.42.1f.main.glute_hypertrophy.extra",
+    "2z.42.1f..",
+    "2a.42.XYZ.main.glute_hypertrophy",
 ]
 
 

@@ -8,9 +8,17 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.buttons import BadButtonData, ButtonData
 from bot.engine import Engine
-from bot.messages import Command, Event, EventKind, Reply, ReplyKind
-from bot.option_data import split_owner
+from bot.messages import (
+    Command,
+    CommandEvent,
+    Delivery,
+    Event,
+    PressEvent,
+    Reply,
+    TextEvent,
+)
 from bot.service import CoachService
 from bot.store.base import SessionKey
 from bot.store.memory import MemoryStore
@@ -40,26 +48,27 @@ class Conversations:
         self.versions = [0 for _ in KEYS]
         self.ids = itertools.count(1)
         self.last: Call | None = None
+        self.last_stored = True
 
     def call_for(self, who: int, action: tuple[object, ...]) -> Call:
         match action:
             case ("press", int(n)) if self.latest[who]:
-                event = Event.choice(self.latest[who][n % len(self.latest[who])])
+                event = PressEvent(self.latest[who][n % len(self.latest[who])])
             case ("stale", int(n)) if self.shown[who]:
-                event = Event.choice(self.shown[who][n % len(self.shown[who])])
+                event = PressEvent(self.shown[who][n % len(self.shown[who])])
             case ("foreign", int(n)) if self.latest[OTHER_MEMBER[who]]:
                 theirs = self.latest[OTHER_MEMBER[who]]
-                event = Event.choice(theirs[n % len(theirs)])
+                event = PressEvent(theirs[n % len(theirs)])
             case ("command", str(name), str(argument)):
-                event = Event.command(name, argument)
+                event = CommandEvent(name, argument)
             case ("text", str(text)):
-                event = Event.text(text)
+                event = TextEvent(text)
             case ("forged", str(data)):
-                event = Event.choice(data)
+                event = PressEvent(data)
             case ("redeliver",) if self.last is not None:
                 return self.last
             case _:
-                event = Event.text("")
+                event = TextEvent("")
         return who, event, f"telegram:{next(self.ids)}"
 
     async def play(self, who: int, action: tuple[object, ...]) -> None:
@@ -79,19 +88,23 @@ class Conversations:
         """Update the model: who must have been changed by this call, and how."""
         who, event, _ = call
         key = KEYS[who]
-        owner = split_owner(event.value)[0] if event.kind is EventKind.CHOICE else None
-        if owner is not None and owner != key.user:
-            assert [r.kind for r in replies] == [ReplyKind.NOTICE]
-        elif call == self.last:
+        stray = all(r.delivery is Delivery.ALERT for r in replies)
+        if isinstance(event, PressEvent) and not pressable_by(event.raw, key.user):
+            assert [r.delivery for r in replies] == [Delivery.ALERT]  # refused, nothing touched
+        elif call == self.last and self.last_stored:
             assert replies == []
-        elif event.kind is EventKind.COMMAND and event.value == Command.FORGET:
+        elif isinstance(event, CommandEvent) and event.name is Command.FORGET:
             assert replies
             for n, other in enumerate(KEYS):
                 if (other.platform, other.user) == (key.platform, key.user):
                     self.versions[n] = 0
+        elif self.versions[who] == 0 and replies and stray:
+            self.last_stored = False  # a stray press on no conversation stores nothing
+            return
         else:
             assert replies
             self.versions[who] += 1
+        self.last_stored = True
 
     async def check_store(self) -> None:
         for key, version in zip(KEYS, self.versions, strict=True):
@@ -125,3 +138,11 @@ def test_random_conversations_through_the_service_apply_each_event_exactly_once(
     ran = GENERATED_EVENTS["service"] - start
     print(f"service property test: {ran} generated events")
     assert ran >= MIN_EVENTS
+
+
+def pressable_by(raw: str, user: str) -> bool:
+    """Well-formed data whose owner is `user`: the only presses the service lets through."""
+    try:
+        return ButtonData.unpack(raw).owner == user
+    except BadButtonData:
+        return False

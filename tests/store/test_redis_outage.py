@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.engine import Engine
-from bot.messages import Command, Event
+from bot.messages import Command, CommandEvent
 from bot.service import CoachService
 from bot.session import Session
 from bot.store.base import SessionKey, StoreUnavailable
@@ -106,15 +106,15 @@ async def test_users_hear_try_again_while_redis_is_down_and_the_bot_recovers_alo
     own_redis: RedisServer, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     service = CoachService(engine, RedisStore.from_url(own_redis.url, prefix="t", timeout=0.5))
-    [question] = await service.handle(ALICE, Event.command(Command.QUIZ), "telegram:1")
+    [question] = await service.handle(ALICE, CommandEvent(Command.QUIZ), "telegram:1")
     caplog.set_level(logging.INFO)
 
     own_redis.stop()
     during = [
-        await service.handle(ALICE, Event.command(Command.HELP), f"telegram:{n}") for n in (2, 3, 4)
+        await service.handle(ALICE, CommandEvent(Command.HELP), f"telegram:{n}") for n in (2, 3, 4)
     ]
     own_redis.start()
-    after = await service.handle(ALICE, Event.command(Command.QUIZ), "telegram:5")
+    after = await service.handle(ALICE, CommandEvent(Command.QUIZ), "telegram:5")
 
     assert during == [[engine.store_unavailable_reply()]] * 3
     assert [r.kind for r in after] == [question.kind]

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.messages import Event, Layout, Option, Reply, ReplyKind
+from bot.messages import Layout, Option, PressEvent, Reply, ReplyKind
 from bot.service import CoachService
 from bot.store.base import SessionKey
 from bot.store.redis import RedisStore
@@ -46,12 +46,12 @@ async def test_a_worker_killed_mid_quiz_leaves_a_quiz_another_worker_finishes(
     assert doomed.returncode == -signal.SIGKILL
     survivor = CoachService(engine, RedisStore.from_url(redis_url, redis_prefix))
     options = tuple(Option("", data) for data in report["options"])
-    shown = Reply("", options, Layout(report["layout"]), ReplyKind(report["kind"]))
+    shown = Reply(ReplyKind(report["kind"]), options=options, layout=Layout(report["layout"]))
 
-    assert await survivor.handle(ALICE, Event.choice(report["options"][0]), "telegram:2") == []
+    assert await survivor.handle(ALICE, PressEvent(report["options"][0]), "telegram:2") == []
     kinds = []
     while (press := next_press(shown)) is not None:
-        [shown] = await survivor.handle(ALICE, Event.choice(press), None)
+        [shown] = await survivor.handle(ALICE, PressEvent(press), None)
         kinds.append(shown.kind)
 
     assert kinds[-1] is ReplyKind.RECOMMENDATION

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from bot.messages import Command, Event, Reply, ReplyKind
-from bot.option_data import OptionData, split_owner
+from bot.buttons import ButtonData
+from bot.messages import Command, CommandEvent, PressEvent, Reply, ReplyKind
 from bot.service import CoachService
 from bot.store.base import SessionKey
 from tests.workers.conversation import next_press, toggles
@@ -16,14 +16,14 @@ ALICE = SessionKey("telegram", "-100200", "42")
 
 async def reach_multi_answer_step(worker: CoachService) -> Reply:
     """Start a quiz and answer until a 'tap all that apply' step is on screen."""
-    [question] = await worker.handle(ALICE, Event.command(Command.QUIZ), "telegram:1")
+    [question] = await worker.handle(ALICE, CommandEvent(Command.QUIZ), "telegram:1")
     while not toggles(question):
-        [question] = await worker.handle(ALICE, Event.choice(next_press(question) or ""), None)
+        [question] = await worker.handle(ALICE, PressEvent(next_press(question) or ""), None)
     return question
 
 
 def choice_of(data: str) -> str:
-    return OptionData.decode(split_owner(data)[1]).value.split(":")[1]
+    return ButtonData.unpack(data).value
 
 
 async def test_fifty_simultaneous_presses_on_two_workers_are_each_applied_exactly_once(
@@ -37,7 +37,7 @@ async def test_fifty_simultaneous_presses_on_two_workers_are_each_applied_exactl
     presses = [toggles(step)[n % len(toggles(step))] for n in range(50)]
 
     deliveries = [
-        worker.handle(ALICE, Event.choice(data), f"telegram:{1000 + n}")
+        worker.handle(ALICE, PressEvent(data), f"telegram:{1000 + n}")
         for n, data in enumerate(presses)
         for worker in (first, second)
     ]
@@ -56,8 +56,8 @@ async def test_fifty_simultaneous_presses_on_two_workers_are_each_applied_exactl
 
 async def test_an_update_delivered_twice_is_answered_once(two_workers: list[CoachService]) -> None:
     first, second = two_workers
-    [question] = await first.handle(ALICE, Event.command(Command.QUIZ), "telegram:7")
-    press = Event.choice(next_press(question) or "")
+    [question] = await first.handle(ALICE, CommandEvent(Command.QUIZ), "telegram:7")
+    press = PressEvent(next_press(question) or "")
 
     answered = await first.handle(ALICE, press, "telegram:8")
     again = await second.handle(ALICE, press, "telegram:8")
@@ -71,12 +71,12 @@ async def test_forget_clears_every_chat_of_the_user_and_a_redelivery_changes_not
 ) -> None:
     first, second = two_workers
     private = SessionKey("telegram", "42", "42")
-    await first.handle(ALICE, Event.command(Command.QUIZ), "telegram:1")
-    await first.handle(private, Event.command(Command.QUIZ), "telegram:2")
+    await first.handle(ALICE, CommandEvent(Command.QUIZ), "telegram:1")
+    await first.handle(private, CommandEvent(Command.QUIZ), "telegram:2")
 
-    forgotten = await first.handle(private, Event.command(Command.FORGET), "telegram:3")
-    await second.handle(ALICE, Event.command(Command.HELP), "telegram:4")
-    redelivered = await second.handle(private, Event.command(Command.FORGET), "telegram:3")
+    forgotten = await first.handle(private, CommandEvent(Command.FORGET), "telegram:3")
+    await second.handle(ALICE, CommandEvent(Command.HELP), "telegram:4")
+    redelivered = await second.handle(private, CommandEvent(Command.FORGET), "telegram:3")
 
     assert forgotten and redelivered == []
     assert await second.store.load(private) is None

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from adapters.telegram_bot import build_application, running
+from adapters.telegram.app import build_application, running
 from bot.engine import Engine
 from bot.service import CoachService
 from bot.settings import Settings, load_settings

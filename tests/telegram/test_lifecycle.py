@@ -10,10 +10,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from adapters.telegram_bot import build_application, running, serve
-from adapters.telegram_render import plain
+from adapters.telegram.app import build_application, running, serve
 from bot.app import build_service
 from bot.engine import Engine
+from tests.core.helpers import as_read as plain
 from tests.telegram.conftest import telegram_settings
 from tests.telegram.driver import Person, Telegram, labels, private_chat, shown
 from tests.telegram.fake_telegram import FakeTelegram

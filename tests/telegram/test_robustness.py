@@ -9,11 +9,13 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from adapters.telegram_bot import build_application, running
-from adapters.telegram_handlers import send
-from adapters.telegram_render import plain, render, to_html
-from bot.messages import Option, Reply
+from adapters.telegram.app import build_application, running
+from adapters.telegram.handlers import send
+from adapters.telegram.render import render
+from bot.messages import Option, Reply, ReplyKind, Section, rich
 from bot.service import CoachService
+from bot.text import plain_text
+from tests.core.helpers import as_read
 from tests.telegram.conftest import telegram_settings
 from tests.telegram.driver import Chat, Person, Telegram, labels, private_chat, shown
 from tests.telegram.fake_telegram import FakeTelegram
@@ -35,21 +37,24 @@ async def test_markup_in_names_and_questions_neither_breaks_nor_injects(
 
 
 def test_text_is_escaped_before_bold_is_applied() -> None:
-    html = to_html("<b>Ann & Co</b> says **hi**")
+    reply = Reply(ReplyKind.MESSAGE, sections=(Section(body=rich("<b>Ann & Co</b> says **hi**")),))
+    html = render(reply, "HipStepBot").parts[0]
     assert html == "&lt;b&gt;Ann &amp; Co&lt;/b&gt; says <b>hi</b>"
 
 
 async def test_a_long_reply_is_sent_in_parts_each_accepted_by_telegram(fake: FakeTelegram) -> None:
     paragraph = "**Step-ups** & <hip thrusts> build legs. " * 40
-    reply = Reply("\n\n".join([paragraph] * 8), (Option("More", "1.x.g.faq"),))
+    section = Section(body=rich("\n\n".join([paragraph] * 8)))
+    more = Option("More", "2g.5.1f..faq")
+    reply = Reply(ReplyKind.MESSAGE, sections=(section,), options=(more,))
     bot = Bot(fake.token, base_url=fake.base_url, request=HTTPXRequest())
 
     async with bot:
-        assert await send(bot, 5, render(reply))
+        assert await send(bot, 5, render(reply, "HipStepBot"))
 
     parts = [shown(c) for c in fake.calls if c.method == "sendMessage"]
     assert len(parts) > 1
-    assert "".join("".join(parts).split()) == "".join(plain(reply.text).split())
+    assert "".join("".join(parts).split()) == "".join(plain_text(reply).split())
     keyboards = [c.params.get("reply_markup") for c in fake.calls if c.method == "sendMessage"]
     assert keyboards[-1] and not any(keyboards[:-1])
 
@@ -163,7 +168,7 @@ async def test_stickers_and_photos_in_a_private_chat_get_a_nudge(
 
     outcome = await telegram.deliver(chat, update)
 
-    assert outcome.texts == [plain(content.texts.empty_text)]
+    assert outcome.texts == [as_read(content.texts.empty_text)]
 
 
 async def test_edits_channel_posts_and_other_updates_are_ignored_without_crashing(

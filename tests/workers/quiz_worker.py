@@ -12,7 +12,7 @@ import logging
 import sys
 
 from bot.app import build_service
-from bot.messages import Command, Event
+from bot.messages import Command, CommandEvent, PressEvent
 from bot.settings import load_settings
 from bot.store.base import SessionKey
 from tests.workers.conversation import answers
@@ -22,8 +22,8 @@ logger = logging.getLogger(__name__)
 
 async def work(url: str, prefix: str, key: SessionKey) -> None:
     service = build_service(load_settings(store_url=url, store_prefix=prefix))
-    [question] = await service.handle(key, Event.command(Command.QUIZ), "telegram:1")
-    [reply] = await service.handle(key, Event.choice(answers(question)[0]), "telegram:2")
+    [question] = await service.handle(key, CommandEvent(Command.QUIZ), "telegram:1")
+    [reply] = await service.handle(key, PressEvent(answers(question)[0]), "telegram:2")
     shown = {"kind": reply.kind, "layout": reply.layout, "options": [o.data for o in reply.options]}
     print(json.dumps(shown), flush=True)
     await asyncio.Event().wait()

@@ -1,16 +1,16 @@
-"""Telegram handlers: update -> (session key, core event) -> service -> messages, edits, alerts."""
+"""Telegram handlers: update -> (session key, event, origin) -> service -> Replies delivered as
+the core says (send, edit the pressed message, or an alert on the presser's screen)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from telegram import (
     Bot,
     CallbackQuery,
-    InlineKeyboardButton,
     Message,
     MessageEntity,
     ReplyParameters,
@@ -20,8 +20,18 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, filters
 
-from adapters.telegram_render import Rendered, Row, alert_text, render
-from bot.messages import Command, Event, Reply, ReplyKind
+from adapters.telegram.render import Rendered, alert_text, render
+from bot.messages import (
+    PRIVATE_CHAT,
+    Command,
+    CommandEvent,
+    Delivery,
+    Event,
+    Origin,
+    PressEvent,
+    Reply,
+    TextEvent,
+)
 from bot.service import CoachService
 from bot.store.base import SessionKey
 
@@ -66,6 +76,20 @@ def is_group(message: Message) -> bool:
     return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
+def origin(message: Message) -> Origin:
+    """Telegram can't answer one group member privately in place: groups are public."""
+    return Origin(group=True) if is_group(message) else PRIVATE_CHAT
+
+
+def offered_data(message: Message | None) -> tuple[str, ...] | None:
+    """The callback data of every button on the pressed message (None when Telegram omits it)."""
+    if message is None:
+        return None
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return tuple(str(b.callback_data) for row in rows for b in row if b.callback_data is not None)
+
+
 def command_name(message: Message) -> str:
     """'/Quiz@HipStepBot extra' -> 'quiz'."""
     first = (message.text or "").split(maxsplit=1)[0]
@@ -80,14 +104,6 @@ def without_mention(text: str, username: str) -> str:
         text = (text[:start] + text[start + len(mention) :]).strip()
         start = text.lower().find(mention.lower())
     return " ".join(text.split())
-
-
-def private_link(message: Message, bot: Bot, payload: str, label: str) -> Sequence[Row]:
-    """In a group, a deep link (t.me/<bot>?start=quiz) that moves a long flow to a private chat."""
-    if not is_group(message):
-        return ()
-    url = f"https://t.me/{bot.username}" + (f"?start={payload}" if payload != "start" else "")
-    return ([InlineKeyboardButton(label, url=url)],)
 
 
 @asynccontextmanager
@@ -131,11 +147,9 @@ class CoachHandlers:
         """/start (with a deep-link payload), /quiz, /faq <topic>, /ask <question>, ..."""
         message = update.message
         assert message is not None
-        name = command_name(message)
         argument = " ".join(context.args or [])
-        label = self.service.engine.content.texts.continue_in_private_label
-        extra = private_link(message, context.bot, name, label) if name in ("start", "quiz") else ()
-        await self._converse(update, context, Event.command(name, argument), extra)
+        name = Command(command_name(message))  # the handler is registered for these names only
+        await self._converse(update, context, CommandEvent(name, argument))
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         """An unknown /command meant for us gets the help; other bots' commands are ignored."""
@@ -144,74 +158,73 @@ class CoachHandlers:
         first = (message.text or "").split(maxsplit=1)[0].lower()
         if is_group(message) and not first.endswith(f"@{context.bot.username}".lower()):
             return
-        await self._converse(update, context, Event.command(Command.HELP))
+        await self._converse(update, context, CommandEvent(Command.HELP))
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Free text: a question for the FAQ, or a typed quiz answer."""
         message = update.message
         assert message is not None and message.text is not None
         text = without_mention(message.text, context.bot.username)
-        await self._converse(update, context, Event.text(text))
+        await self._converse(update, context, TextEvent(text))
 
     async def on_other_message(self, update: Update, context: Context) -> None:
         """A sticker, photo or voice note in a private chat: the core's "send me a question"."""
-        await self._converse(update, context, Event.text(""))
+        await self._converse(update, context, TextEvent(""))
 
-    async def _converse(
-        self, update: Update, context: Context, event: Event, extra: Sequence[Row] = ()
-    ) -> None:
+    async def _converse(self, update: Update, context: Context, event: Event) -> None:
         key, message = session_key(update), update.message
         if key is None or message is None:
             return
         async with typing_while_slow(context.bot, message.chat_id, self.typing_delay):
-            replies = await self.service.handle(key, event, event_id(update))
+            replies = await self.service.handle(key, event, event_id(update), origin(message))
         reply_to = message.message_id if is_group(message) else None
-        await self._deliver(context.bot, message.chat_id, replies, reply_to=reply_to, extra=extra)
+        await deliver(context.bot, message.chat_id, replies, reply_to=reply_to)
 
     # -- buttons -----------------------------------------------------------------------------
     async def on_button(self, update: Update, context: Context) -> None:
-        """A pressed option: always answered (no endless spinner); notices become an alert."""
+        """A pressed option: always answered (no endless spinner); alerts show on the screen."""
         query = update.callback_query
         assert query is not None
         key = session_key(update)
+        pressed = query.message if isinstance(query.message, Message) else None
         replies: list[Reply] = []
         try:
             if key is not None and query.data:
-                replies = await self.service.handle(key, Event.choice(query.data), event_id(update))
+                event = PressEvent(query.data, offered_data(pressed))
+                where = origin(pressed) if pressed is not None else PRIVATE_CHAT
+                replies = await self.service.handle(key, event, event_id(update), where)
         finally:
             await answer_query(query, replies)
-        pressed = query.message if isinstance(query.message, Message) else None
         if key is not None:
-            await self._deliver(context.bot, int(key.chat), replies, pressed=pressed)
+            shown = [r for r in replies if r.delivery is not Delivery.ALERT]
+            await deliver(context.bot, int(key.chat), shown, pressed=pressed)
 
-    # -- delivery ----------------------------------------------------------------------------
-    async def _deliver(
-        self,
-        bot: Bot,
-        chat_id: int,
-        replies: list[Reply],
-        *,
-        pressed: Message | None = None,
-        reply_to: int | None = None,
-        extra: Sequence[Row] = (),
-    ) -> None:
-        """Send (or edit in place) each reply; the quiz advancing edits its own message."""
-        shown = [r for r in replies if not (pressed is not None and r.kind is ReplyKind.NOTICE)]
-        for number, reply in enumerate(shown, start=1):
-            rendered = render(reply, extra if number == len(shown) else ())
-            if pressed is not None and reply.edit and await edit_in_place(bot, pressed, rendered):
-                continue
-            if not await send(bot, chat_id, rendered, reply_to):
-                return
+
+async def deliver(
+    bot: Bot,
+    chat_id: int,
+    replies: list[Reply],
+    *,
+    pressed: Message | None = None,
+    reply_to: int | None = None,
+) -> None:
+    """Carry out each reply's delivery: edit the pressed message in place, or send."""
+    for reply in replies:
+        rendered = render(reply, bot.username)
+        editable = pressed is not None and reply.delivery is Delivery.EDIT
+        if editable and pressed is not None and await edit_in_place(bot, pressed, rendered):
+            continue
+        if not await send(bot, chat_id, rendered, reply_to):
+            return
 
 
 async def answer_query(query: CallbackQuery, replies: list[Reply]) -> None:
-    notice = next((r for r in replies if r.kind is ReplyKind.NOTICE), None)
+    alert = next((r for r in replies if r.delivery is Delivery.ALERT), None)
     try:
-        if notice is None:
+        if alert is None:
             await query.answer()
         else:
-            await query.answer(alert_text(notice.text), show_alert=True)
+            await query.answer(alert_text(alert), show_alert=True)
     except BadRequest as exc:  # answered already (a duplicate) or too old
         logger.debug("callback query %s not answered: %s", query.id, exc)
 

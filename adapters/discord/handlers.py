@@ -1,5 +1,5 @@
-"""The bridge between interactions and the core: who is asking (session key), which event, and
-how the replies go back (reply, update in place, ephemeral notice, follow-ups) in time.
+"""Interactions -> (session key, event, origin) -> service -> Replies delivered as the core says
+(send, update the pressed message in place, alert as an ephemeral message), in time.
 
 Every interaction is acknowledged within Discord's 3-second window: when the core has not
 answered within `ack_budget` seconds the interaction is deferred and answered afterwards.
@@ -14,8 +14,19 @@ from typing import Any
 
 import discord
 
-from adapters.discord_render import Outgoing, render
-from bot.messages import Command, Event, Reply, ReplyKind
+from adapters.discord.components import offered_data
+from adapters.discord.render import Outgoing, markdown, render
+from bot.messages import (
+    Command,
+    CommandEvent,
+    Delivery,
+    Event,
+    Origin,
+    PressEvent,
+    Reply,
+    ReplyKind,
+    TextEvent,
+)
 from bot.service import CoachService
 from bot.store.base import SessionKey
 
@@ -28,69 +39,60 @@ LOADING = "hipstep_loading"  # Interaction.extras key: a deferred "thinking…" 
 Interaction = discord.Interaction[Any]
 
 
-def session_key(interaction: Interaction) -> SessionKey:
+def session_key(where: Interaction | discord.Message) -> SessionKey:
     """Per channel and member, so people in one channel never share a quiz (DMs: the DM)."""
-    return SessionKey(PLATFORM, str(interaction.channel_id), str(interaction.user.id))
+    user = where.user if isinstance(where, discord.Interaction) else where.author
+    channel = where.channel_id if isinstance(where, discord.Interaction) else where.channel.id
+    return SessionKey(PLATFORM, str(channel), str(user.id))
 
 
-def event_id(interaction: Interaction, part: int = 0) -> str:
-    return f"discord:{interaction.id}" + (f":{part}" if part else "")
+def event_id(where: Interaction | discord.Message) -> str:
+    kind = "i" if isinstance(where, discord.Interaction) else "m"
+    return f"{PLATFORM}:{kind}:{where.id}"
 
 
-def is_private(interaction: Interaction) -> bool:
-    """In guild channels personal flows are visible only to the member (ephemeral)."""
-    return interaction.guild_id is not None
+def origin(interaction: Interaction) -> Origin:
+    """In servers personal flows are ephemeral: Discord can answer one member privately."""
+    return Origin(group=True, whisper=True) if interaction.guild_id is not None else Origin()
 
 
-class Bridge:
+class DiscordHandlers:
     """Runs an interaction's event through the service and answers the interaction."""
 
     def __init__(self, service: CoachService, ack_budget: float = ACK_BUDGET) -> None:
         self.service = service
         self.ack_budget = ack_budget
-        self.texts = service.engine.content.texts
+        self.texts = service.texts
 
     # -- entry points (slash commands and components) ------------------------------------------
     async def command(self, interaction: Interaction, event: Event) -> None:
-        work = self.service.handle(session_key(interaction), event, event_id(interaction))
-        await self._deliver(interaction, await self._in_time(interaction, work, update=False))
+        await self._converse(interaction, event, update=False)
 
-    async def press(self, interaction: Interaction, data: str) -> None:
-        """A button or single select: the option's data goes back to the core verbatim."""
-        work = self.service.handle(
-            session_key(interaction), Event.choice(data), event_id(interaction)
-        )
-        await self._deliver(interaction, await self._in_time(interaction, work, update=True))
-
-    async def toggle(
-        self, interaction: Interaction, offered: list[str], shown: list[str], chosen: list[str]
-    ) -> None:
-        """A multi-select: each option whose state changed is one toggle, in menu order."""
-        changed = [value for value in offered if (value in chosen) != (value in shown)]
-        if not changed:
-            await interaction.response.defer()
-            return
-        work = self._toggle_each(interaction, changed)
-        await self._deliver(interaction, await self._in_time(interaction, work, update=True))
+    async def press(self, interaction: Interaction, data: str, selected: list[str]) -> None:
+        """A button or select: the data, the message's own data and any selection go to the core."""
+        event = PressEvent(data, offered_data(interaction.message), tuple(selected))
+        await self._converse(interaction, event, update=True)
 
     async def share(self, interaction: Interaction, topic_id: str) -> None:
         """Post an FAQ answer in the channel for everyone, without the presser's buttons."""
         work = self.service.handle(
-            session_key(interaction), Event.command(Command.FAQ, topic_id), event_id(interaction)
+            session_key(interaction),
+            CommandEvent(Command.FAQ, topic_id),
+            event_id(interaction),
+            origin(interaction),
         )
         replies = await self._in_time(interaction, work, update=True)
         answers = [r for r in replies if r.kind is ReplyKind.FAQ_ANSWER]
         if not answers:
             await self._deliver(interaction, replies)
             return
-        footer = f"Shared by {interaction.user.display_name}"
+        footer = self.texts.shared_by.format(name=interaction.user.display_name)
         for part in render(answers[0], footer=footer, with_options=False):
             await self._send(interaction, part, ephemeral=False)
 
     async def expired(self, interaction: Interaction) -> None:
         """A component from a format this version no longer reads."""
-        text = self.service.engine.content.texts.stale_option
-        await self._send(interaction, Outgoing(content=text), ephemeral=True)
+        await self._send(interaction, Outgoing(content=self.texts.stale_option), ephemeral=True)
 
     async def guarded(self, interaction: Interaction, work: Awaitable[None]) -> None:
         """Run a component's work; a failure is logged and answered, never left hanging."""
@@ -112,14 +114,21 @@ class Bridge:
 
     async def text(self, message: discord.Message, text: str) -> None:
         """Free text in a DM (or a channel, where allowed): answered with plain messages."""
-        key = SessionKey(PLATFORM, str(message.channel.id), str(message.author.id))
-        replies = await self.service.handle(key, Event.text(text), f"discord:message:{message.id}")
+        replies = await self.service.handle(
+            session_key(message), TextEvent(text), event_id(message)
+        )
         for reply in replies:
             for part in render(reply):
                 fields: dict[str, Any] = {"content": part.content, "embeds": list(part.embeds)}
                 if part.view is not None:
                     fields["view"] = part.view
                 await message.channel.send(**fields)
+
+    async def _converse(self, interaction: Interaction, event: Event, *, update: bool) -> None:
+        work = self.service.handle(
+            session_key(interaction), event, event_id(interaction), origin(interaction)
+        )
+        await self._deliver(interaction, await self._in_time(interaction, work, update=update))
 
     # -- timing ----------------------------------------------------------------------------------
     async def _in_time(
@@ -132,19 +141,10 @@ class Bridge:
             if update:
                 await interaction.response.defer()
             else:
-                await interaction.response.defer(ephemeral=is_private(interaction), thinking=True)
+                private = interaction.guild_id is not None
+                await interaction.response.defer(ephemeral=private, thinking=True)
                 interaction.extras[LOADING] = True
         return await task
-
-    async def _toggle_each(self, interaction: Interaction, changed: list[str]) -> list[Reply]:
-        replies: list[Reply] = []
-        for part, data in enumerate(changed):
-            replies = await self.service.handle(
-                session_key(interaction), Event.choice(data), event_id(interaction, part)
-            )
-            if not replies or replies[0].kind is ReplyKind.NOTICE:
-                break
-        return replies
 
     # -- answering -------------------------------------------------------------------------------
     async def _deliver(self, interaction: Interaction, replies: list[Reply]) -> None:
@@ -153,15 +153,15 @@ class Bridge:
             logger.debug("interaction %s already handled; nothing to send", interaction.id)
             return
         pressed = interaction.type is discord.InteractionType.component
-        private = is_private(interaction)
+        private = interaction.guild_id is not None
         for reply in replies:
-            if reply.kind is ReplyKind.NOTICE and pressed:
-                await self._send(interaction, Outgoing(content=reply.text), ephemeral=True)
+            if reply.delivery is Delivery.ALERT:
+                await self._send(interaction, Outgoing(content=markdown(reply)), ephemeral=True)
                 continue
             shareable = private and reply.kind is ReplyKind.FAQ_ANSWER
             parts = render(reply, share_label=self.texts.share_label if shareable else "")
             for index, part in enumerate(parts):
-                if reply.edit and pressed and index == 0:
+                if reply.delivery is Delivery.EDIT and pressed and index == 0:
                     await self._edit(interaction, part)
                 else:
                     await self._send(interaction, part, ephemeral=private)

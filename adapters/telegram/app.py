@@ -1,6 +1,6 @@
 """Telegram adapter: builds the python-telegram-bot Application and runs it (polling or webhook).
 
-Only translation lives here and in telegram_handlers / telegram_render; the core decides.
+Wiring only: handlers.py translates updates, render.py builds messages; the core decides.
 """
 
 from __future__ import annotations
@@ -34,14 +34,13 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from adapters.telegram_handlers import (
+from adapters.telegram.handlers import (
     CORE_COMMANDS,
     TYPING_DELAY,
     AddressedToBot,
     CoachHandlers,
     Context,
 )
-from bot.content import Texts
 from bot.service import CoachService
 from bot.settings import Settings
 
@@ -52,8 +51,7 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLL_TIMEOUT = timedelta(seconds=25)
 RETRIES_ON_FLOOD = 3
-TEXTS = "texts"  # bot_data key: the content's Texts, for handlers without the service
-GROUP_MENU_LEAVES_OUT = {"back"}  # in groups the quiz goes on in a private chat
+SERVICE = "service"  # bot_data key: the service, for the error handler and command menus
 
 
 def build_application(
@@ -74,7 +72,7 @@ def build_application(
         .rate_limiter(_rate_limiter(settings))
         .build()
     )
-    app.bot_data[TEXTS] = service.engine.content.texts
+    app.bot_data[SERVICE] = service
     install_handlers(app, CoachHandlers(service, typing_delay))
     return app
 
@@ -105,23 +103,15 @@ def _rate_limiter(settings: Settings) -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=RETRIES_ON_FLOOD)
 
 
-def command_menu(texts: Texts, *, group: bool) -> list[tuple[str, str]]:
-    """(command, description) in content order; groups leave out what only makes sense 1:1."""
-    return [
-        (name, text)
-        for name, text in texts.commands.items()
-        if not (group and name in GROUP_MENU_LEAVES_OUT)
-    ]
-
-
-async def register_commands(bot: Bot, texts: Texts) -> None:
-    """The command menus for private chats and for groups, with descriptions."""
-    for scope, commands in (
-        (BotCommandScopeAllPrivateChats(), command_menu(texts, group=False)),
-        (BotCommandScopeAllGroupChats(), command_menu(texts, group=True)),
+async def register_commands(bot: Bot, service: CoachService) -> None:
+    """The command menus for private chats and for groups, with descriptions from content."""
+    for scope, group in (
+        (BotCommandScopeAllPrivateChats(), False),
+        (BotCommandScopeAllGroupChats(), True),
     ):
+        commands = [BotCommand(c, d) for c, d in service.command_menu(group=group)]
         try:
-            await bot.set_my_commands([BotCommand(c, d) for c, d in commands], scope=scope)
+            await bot.set_my_commands(commands, scope=scope)
         except TelegramError as exc:
             logger.warning("could not register the %s command menu: %s", scope.type, exc)
 
@@ -130,7 +120,7 @@ async def register_commands(bot: Bot, texts: Texts) -> None:
 async def running(app: TelegramApp, settings: Settings) -> AsyncIterator[TelegramApp]:
     """Initialise, register commands, receive updates (polling or webhook); clean stop on exit."""
     async with app:
-        await register_commands(app.bot, app.bot_data[TEXTS])
+        await register_commands(app.bot, app.bot_data[SERVICE])
         await app.start()
         updater = app.updater
         assert updater is not None
@@ -194,5 +184,5 @@ async def on_error(update: object, context: Context) -> None:
     )
     if chat is not None:
         with suppress(TelegramError):
-            texts: Texts = context.application.bot_data[TEXTS]
-            await context.bot.send_message(chat.id, texts.something_went_wrong)
+            service: CoachService = context.application.bot_data[SERVICE]
+            await context.bot.send_message(chat.id, service.texts.something_went_wrong)

@@ -1,22 +1,22 @@
 """Turns the core's Replies into Discord messages that fit Discord's limits.
 
 Text goes out as message content (split at 2,000 characters); recommendations, comparisons and
-FAQ answers as embeds (split over fields, embeds and messages at Discord's limits); options as
-buttons (5 a row, 5 rows) or select menus (25 options) built from `discord_components`.
+FAQ answers as embeds (sections with a heading become fields; split over fields, embeds and
+messages at Discord's limits); options as buttons (5 a row, 5 rows) or select menus (25 options)
+built from `components`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 import discord
 
-from adapters.discord_components import OptionButton, OptionSelect, ShareButton
-from bot.messages import Layout, Option, Reply, ReplyKind
-from bot.text import split_text
+from adapters.discord.components import AnswersSelect, OptionButton, OptionSelect, ShareButton
+from bot.messages import Layout, Option, Reply, ReplyKind, Section, Span
+from bot.text import pack_blocks, render_blocks, split_text
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +28,6 @@ MAX_ROWS, ROW_WIDTH, MAX_SELECT_OPTIONS = 5, 5, 25
 MAX_BUTTON_LABEL, MAX_OPTION_LABEL = 80, 100
 EMBED_KINDS = {ReplyKind.RECOMMENDATION, ReplyKind.COMPARISON, ReplyKind.FAQ_ANSWER}
 COLOUR = discord.Colour(0x2E8B57)
-CHECK = "✓ "
-PICK_ONE = "Choose one…"
-PICK_ALL = "Pick all that apply…"
 
 Item = discord.ui.Item[Any]
 
@@ -48,8 +45,8 @@ def render(
     reply: Reply, *, share_label: str = "", footer: str = "", with_options: bool = True
 ) -> list[Outgoing]:
     """Messages for one reply, components on the last; `share_label` adds a Share button."""
-    embedded = reply.kind in EMBED_KINDS and bool(reply.title or reply.fields)
-    bodies = _embed_messages(reply, footer) if embedded else _text_messages(reply.text)
+    embedded = reply.kind in EMBED_KINDS and bool(reply.title)
+    bodies = _embed_messages(reply, footer) if embedded else _text_messages(reply)
     view = build_view(reply, share_label) if with_options else None
     return [*bodies[:-1], replace(bodies[-1], view=view)]
 
@@ -58,32 +55,46 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _text_messages(text: str) -> list[Outgoing]:
-    return [Outgoing(content=chunk) for chunk in split_text(text or "…", MAX_CONTENT)]
+def markdown_span(span: Span) -> str:
+    escaped = discord.utils.escape_markdown(span.text)
+    return f"**{escaped}**" if span.strong else escaped
+
+
+def markdown_heading(text: str) -> str:
+    return f"**{discord.utils.escape_markdown(text)}**"
+
+
+def markdown(reply: Reply) -> str:
+    """The whole reply as Discord markdown (alerts, DM text)."""
+    return "\n\n".join(render_blocks(reply, markdown_span, markdown_heading))
+
+
+def _text_messages(reply: Reply) -> list[Outgoing]:
+    blocks = render_blocks(reply, markdown_span, markdown_heading) or ["…"]
+    return [Outgoing(content=chunk) for chunk in pack_blocks(blocks, MAX_CONTENT)]
 
 
 # -- embeds ----------------------------------------------------------------------------------
-def embed_description(reply: Reply) -> str:
-    """The reply's text without its title line and without the parts that become fields."""
-    text = reply.text
-    for heading, body in reply.fields:
-        text = text.replace(f"**{heading}**\n{body}", "")
-    lines = text.strip().splitlines()
-    if lines and lines[0].replace("**", "").strip() == reply.title.strip():
-        lines = lines[1:]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+def _section_text(section: Section) -> str:
+    """A section's body and bullet items as markdown (its heading becomes the field name)."""
+    bare = Section(body=section.body, items=section.items)
+    return "\n".join(render_blocks(Reply(ReplyKind.MESSAGE, sections=(bare,)), markdown_span, str))
 
 
 def _embed_parts(reply: Reply) -> list[tuple[str, str]]:
     """(field name, value) pieces within the per-field limits; name "" is description text."""
-    description = embed_description(reply)
-    parts = (
-        [("", chunk) for chunk in split_text(description, MAX_DESCRIPTION)] if description else []
-    )
-    for heading, body in reply.fields:
+    parts: list[tuple[str, str]] = []
+    description = "\n\n".join(_section_text(s) for s in reply.sections if not s.heading)
+    sections_before_fields = [s for s in reply.sections if not s.heading]
+    if sections_before_fields:
+        parts += [("", chunk) for chunk in split_text(description, MAX_DESCRIPTION)]
+    for section in reply.sections:
+        if not section.heading:
+            continue
+        body = _section_text(section)
         for index, chunk in enumerate(split_text(body or "—", MAX_FIELD_VALUE)):
-            name = heading if index == 0 else f"{heading} (continued)"
-            parts.append((clip(name or "—", MAX_FIELD_NAME), chunk or "—"))
+            name = section.heading if index == 0 else f"{section.heading} (…)"
+            parts.append((clip(name, MAX_FIELD_NAME), chunk or "—"))
     return parts
 
 
@@ -135,23 +146,18 @@ def build_view(reply: Reply, share_label: str = "") -> discord.ui.View | None:
 
 
 def _option_rows(reply: Reply) -> list[list[Item]]:
-    options = list(reply.options)
+    options = [o for o in reply.options if o.data]  # deep links: ephemeral replies instead
     if not options:
         return []
     if reply.layout is Layout.TOGGLES:
-        toggles = [o for o in options if is_toggle(o)]
-        rest = [o for o in options if not is_toggle(o)]
-        return _select_rows(toggles, multi=True) + _button_rows(rest)
+        toggles = [o for o in options if o.toggle]
+        rest = [o for o in options if not o.toggle]
+        return _select_rows(toggles, reply, multi=True) + _button_rows(rest)
     if reply.layout is Layout.LIST and len(options) < MAX_ROWS:
         return [[_button(o)] for o in options]
     if reply.layout is Layout.LIST or len(options) > ROW_WIDTH * (MAX_ROWS - 1):
-        return _select_rows(options, multi=False)
+        return _select_rows(options, reply, multi=False)
     return _button_rows(options)
-
-
-def is_toggle(option: Option) -> bool:
-    """A choice of a multi-answer question (not Done, None, Back or Cancel)."""
-    return option.toggle
 
 
 def _button(option: Option) -> Item:
@@ -163,20 +169,20 @@ def _button_rows(options: list[Option]) -> list[list[Item]]:
     return [buttons[i : i + ROW_WIDTH] for i in range(0, len(buttons), ROW_WIDTH)]
 
 
-def _select_rows(options: list[Option], *, multi: bool) -> list[list[Item]]:
+def _select_rows(options: list[Option], reply: Reply, *, multi: bool) -> list[list[Item]]:
+    """Select menus of at most 25 options; a multi-answer question's toggles form one menu."""
     rows: list[list[Item]] = []
+    hint = clip(reply.select_hint, 150)
     for index, start in enumerate(range(0, len(options), MAX_SELECT_OPTIONS)):
         chunk = options[start : start + MAX_SELECT_OPTIONS]
         choices = [
             discord.SelectOption(
-                label=clip(o.label.removeprefix(CHECK), MAX_OPTION_LABEL),
-                value=o.data,
-                default=multi and o.picked,
+                label=clip(o.label, MAX_OPTION_LABEL), value=o.data, default=multi and o.picked
             )
             for o in chunk
         ]
-        menu = OptionSelect.build(
-            index, choices, multi=multi, placeholder=PICK_ALL if multi else PICK_ONE
-        )
-        rows.append([menu])
+        if multi:
+            rows.append([AnswersSelect.build(reply.select_data, choices, hint)])
+        else:
+            rows.append([OptionSelect.build(index, choices, hint)])
     return rows

@@ -1,9 +1,8 @@
 """The Discord adapter: a discord.py client with slash commands and persistent components.
 
-It only translates: slash commands and component presses become Events for the core, the core's
-Replies become interaction responses (see discord_flow and discord_render). Wiring lives here:
-intents, the command tree, command sync, `serve` for `python -m bot run` and `sync_commands`
-for `python -m bot discord-sync`.
+Wiring only: intents, the command tree, command sync, `serve` for `hipstep run` and
+`sync_commands` for `hipstep discord-sync`. handlers.py translates interactions into events and
+delivers the core's replies; render.py and components.py build the messages.
 """
 
 from __future__ import annotations
@@ -15,11 +14,11 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord_components import DYNAMIC_ITEMS
-from adapters.discord_flow import ACK_BUDGET, Bridge
-from adapters.discord_render import MAX_OPTION_LABEL, clip
+from adapters.discord.components import DYNAMIC_ITEMS
+from adapters.discord.handlers import ACK_BUDGET, DiscordHandlers
+from adapters.discord.render import MAX_OPTION_LABEL, clip
 from bot.content import Texts, load_content
-from bot.messages import Command, Event
+from bot.messages import Command, CommandEvent
 from bot.service import CoachService
 from bot.settings import Settings
 
@@ -40,10 +39,15 @@ SIMPLE_COMMANDS = (
 
 
 class CoachClient(discord.Client):
-    """A client holding the command tree and the bridge to the core (None when only syncing)."""
+    """A client holding the command tree and the handlers (None when it only syncs commands)."""
 
     def __init__(
-        self, settings: Settings, bridge: Bridge | None, texts: Texts, *, sync_on_start: bool
+        self,
+        settings: Settings,
+        handlers: DiscordHandlers | None,
+        texts: Texts,
+        *,
+        sync_on_start: bool,
     ) -> None:
         super().__init__(
             intents=intents_for(settings),
@@ -52,7 +56,7 @@ class CoachClient(discord.Client):
             shard_count=settings.discord_shard_count,
         )
         self.settings = settings
-        self.bridge = bridge
+        self.handlers = handlers
         self.sync_on_start = sync_on_start
         self.tree = CoachTree(self)
         add_commands(self.tree, texts)
@@ -65,13 +69,13 @@ class CoachClient(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         """Free text: in DMs and when mentioned; in any channel only if DISCORD_FREE_TEXT."""
-        if message.author.bot or self.bridge is None or self.user is None:
+        if message.author.bot or self.handlers is None or self.user is None:
             return
         mentioned = self.user in message.mentions
         if in_guild(message) and not (mentioned or self.settings.discord_free_text):
             return
         text = message.content.replace(self.user.mention, "").replace(f"<@!{self.user.id}>", "")
-        await self.bridge.text(message, text.strip())
+        await self.handlers.text(message, text.strip())
 
 
 class CoachTree(app_commands.CommandTree[CoachClient]):
@@ -82,8 +86,8 @@ class CoachTree(app_commands.CommandTree[CoachClient]):
     ) -> None:
         name = interaction.command.name if interaction.command else "?"
         logger.error("/%s failed", name, exc_info=error)
-        if interaction.client.bridge is not None:
-            await interaction.client.bridge.failed(interaction)
+        if interaction.client.handlers is not None:
+            await interaction.client.handlers.failed(interaction)
 
 
 def in_guild(message: discord.Message) -> bool:
@@ -102,11 +106,11 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
-def _bridge(interaction: discord.Interaction[CoachClient]) -> Bridge:
-    bridge = interaction.client.bridge
-    if bridge is None:
+def _handlers(interaction: discord.Interaction[CoachClient]) -> DiscordHandlers:
+    handlers = interaction.client.handlers
+    if handlers is None:
         raise RuntimeError("this client only syncs commands")
-    return bridge
+    return handlers
 
 
 def add_commands(tree: CoachTree, texts: Texts) -> None:
@@ -120,13 +124,13 @@ def add_commands(tree: CoachTree, texts: Texts) -> None:
         interaction: discord.Interaction[CoachClient],
         topic: app_commands.Range[str, 1, MAX_QUESTION] | None = None,
     ) -> None:
-        await _bridge(interaction).command(interaction, Event.command(Command.FAQ, topic or ""))
+        await _handlers(interaction).command(interaction, CommandEvent(Command.FAQ, topic or ""))
 
     @faq.autocomplete("topic")
     async def faq_topics(
         interaction: discord.Interaction[CoachClient], current: str
     ) -> list[app_commands.Choice[str]]:
-        found = _bridge(interaction).service.engine.search_topics(current, MAX_CHOICES)
+        found = _handlers(interaction).service.search_topics(current, MAX_CHOICES)
         return [
             app_commands.Choice(name=clip(question, MAX_OPTION_LABEL), value=topic_id)
             for topic_id, question, _score in found
@@ -138,12 +142,12 @@ def add_commands(tree: CoachTree, texts: Texts) -> None:
         interaction: discord.Interaction[CoachClient],
         question: app_commands.Range[str, 1, MAX_QUESTION],
     ) -> None:
-        await _bridge(interaction).command(interaction, Event.command(Command.ASK, question))
+        await _handlers(interaction).command(interaction, CommandEvent(Command.ASK, question))
 
 
 def _simple_command(command: Command, description: str) -> app_commands.Command[Any, Any, None]:
     async def run(interaction: discord.Interaction[CoachClient]) -> None:
-        await _bridge(interaction).command(interaction, Event.command(command))
+        await _handlers(interaction).command(interaction, CommandEvent(command))
 
     return app_commands.Command(name=command.value, description=description, callback=run)
 
@@ -167,8 +171,8 @@ def build_client(
 ) -> CoachClient:
     return CoachClient(
         settings,
-        Bridge(service, ack_budget),
-        service.engine.content.texts,
+        DiscordHandlers(service, ack_budget),
+        service.texts,
         sync_on_start=settings.discord_sync_on_start,
     )
 

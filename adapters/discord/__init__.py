@@ -1,0 +1,1 @@
+"""Discord adapter (discord.py): wiring, interaction handlers, rendering and components."""

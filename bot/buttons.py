@@ -1,0 +1,116 @@
+"""Button data: one typed codec, packed once when a reply is built and unpacked once at the edge.
+
+Wire form (version 2): `2<action>.<owner>.<nonce>.<question>.<value>`, for example
+`2a.123456789.1f3a2.main.glute_hypertrophy`. It stays within Telegram's 64 bytes for 20-digit
+user ids with the content's ids (`content check` verifies the longest one). An empty owner marks
+a shared post that any member may press.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+logger = logging.getLogger(__name__)
+
+VERSION = "2"
+MAX_BYTES = 64
+MAX_PAGE = 99
+SHARED = ""  # the owner of a post anyone may press
+
+_OWNER = re.compile(r"[0-9a-z]{0,20}")
+_NONCE = re.compile(r"[0-9a-f]{1,12}")
+_ID = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
+class BadButtonData(ValueError):
+    """Button data that was forged, truncated, too long or made by another version of the bot."""
+
+
+class Action(StrEnum):
+    """What a press asks for; each action says which of question/value it needs."""
+
+    ANSWER = "a"  # pick (or toggle, on a multi-answer question) value on question
+    DONE = "d"  # finish a multi-answer question
+    NONE = "x"  # a multi-answer question answered with "none of these"
+    SELECT = "s"  # a select menu: its chosen values arrive with the press
+    BACK = "b"  # go back from question
+    CANCEL = "c"  # stop the quiz shown at question
+    TOPIC = "t"  # an FAQ answer: value is the topic id
+    PAGE = "p"  # an FAQ menu page: value is the page number
+    GO = "g"  # start something: value is quiz or faq
+    VOTE = "v"  # a group poll: value is a goal id
+    CLOSE = "z"  # a coach closes the group poll
+
+
+_NEEDS_QUESTION = {
+    Action.ANSWER,
+    Action.DONE,
+    Action.NONE,
+    Action.SELECT,
+    Action.BACK,
+    Action.CANCEL,
+}
+_NEEDS_ID_VALUE = {Action.ANSWER, Action.TOPIC, Action.GO, Action.VOTE}
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonData:
+    """What a button means, and whose it is: owner (user id), nonce (which quiz or menu)."""
+
+    owner: str
+    nonce: str
+    action: Action
+    question: str = ""
+    value: str = ""
+
+    def pack(self) -> str:
+        """The wire form; raises BadButtonData when it would not fit a Telegram button."""
+        _validate(self)
+        raw = f"{VERSION}{self.action.value}.{self.owner}.{self.nonce}.{self.question}.{self.value}"
+        if len(raw.encode()) > MAX_BYTES:
+            raise BadButtonData(f"button data is {len(raw.encode())} bytes (max {MAX_BYTES})")
+        return raw
+
+    @classmethod
+    def unpack(cls, raw: str) -> ButtonData:
+        """Parse and check every field; anything off raises BadButtonData (never ValueError)."""
+        if not 2 < len(raw.encode()) <= MAX_BYTES or raw[0] != VERSION:
+            raise BadButtonData("unknown button format")
+        parts = raw[2:].split(".")
+        if len(parts) != 5 or parts[0] != "":
+            raise BadButtonData("malformed button data")
+        try:
+            action = Action(raw[1])
+        except ValueError:
+            raise BadButtonData("unknown button action") from None
+        data = cls(parts[1], parts[2], action, parts[3], parts[4])
+        _validate(data)
+        return data
+
+    @property
+    def shared(self) -> bool:
+        return self.owner == SHARED
+
+    @property
+    def page(self) -> int:
+        return int(self.value)
+
+
+def _validate(data: ButtonData) -> None:
+    if not _OWNER.fullmatch(data.owner) or not _NONCE.fullmatch(data.nonce):
+        raise BadButtonData("bad owner or nonce")
+    if (data.action in _NEEDS_QUESTION) != bool(data.question):
+        raise BadButtonData(f"action {data.action.name} and question disagree")
+    if data.question and not _ID.fullmatch(data.question):
+        raise BadButtonData("bad question id")
+    if data.action in _NEEDS_ID_VALUE and not _ID.fullmatch(data.value):
+        raise BadButtonData("bad value id")
+    if data.action is Action.PAGE and not (
+        data.value.isascii() and data.value.isdecimal() and int(data.value) <= MAX_PAGE
+    ):
+        raise BadButtonData("bad page number")
+    if data.action not in _NEEDS_ID_VALUE | {Action.PAGE} and data.value:
+        raise BadButtonData(f"action {data.action.name} takes no value")
