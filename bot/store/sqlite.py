@@ -96,6 +96,7 @@ class SqliteStore(Store):
         self._last_checkpoint = time.monotonic()
         self._checkpoint: asyncio.Future[None] | None = None
         self._lost: str | None = None
+        self._closed = False
         self._fast, self._slow, self._identity = self._open()
         self._next_purge = clock() + PURGE_INTERVAL
 
@@ -308,6 +309,9 @@ class SqliteStore(Store):
 
     async def close(self) -> None:
         """Wait for a running checkpoint, fold the WAL into the file, close both connections."""
+        if self._closed:
+            return
+        self._closed = True
         if self._checkpoint is not None:
             await self._checkpoint
         if not self._in_memory and self._lost is None:
