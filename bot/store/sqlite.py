@@ -44,6 +44,7 @@ PURGE_INTERVAL = 600.0
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_WRITES = 1000
 CHECKPOINT_SECONDS = 10.0
+CHECKPOINT_PASSES = 4
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -243,9 +244,16 @@ class SqliteStore(Store):
             self._checkpoint = asyncio.ensure_future(asyncio.to_thread(self._checkpoint_wal))
 
     def _checkpoint_wal(self, mode: str = "PASSIVE") -> None:
+        """Copy the WAL into the file; repeated (a few passes) while the loop keeps writing, as
+        the WAL starts over only once every frame in it has been copied."""
         with self._slow_lock:
             try:
-                self._slow.execute(f"PRAGMA wal_checkpoint({mode})")
+                for _ in range(CHECKPOINT_PASSES):
+                    _, frames, copied = self._slow.execute(
+                        f"PRAGMA wal_checkpoint({mode})"
+                    ).fetchone()
+                    if frames == copied:
+                        return
             except sqlite3.Error as exc:
                 logger.warning("WAL checkpoint of %s failed: %s", self._path, _describe(exc))
 
