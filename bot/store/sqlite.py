@@ -220,9 +220,9 @@ class SqliteStore(Store):
             return True
 
     def _reopen(self, op: str) -> None:
-        """After the file was lost: a new one, once no checkpoint thread holds the old one."""
+        """After the file was lost: a new one, once no thread holds the old connections."""
         assert self._lost is not None
-        if self._checkpoint is not None and not self._checkpoint.done():
+        if self._slow_lock.locked() or (self._checkpoint and not self._checkpoint.done()):
             raise StoreUnavailable(self._lost)
         try:
             fast, slow, identity = self._open()
