@@ -2,7 +2,8 @@
 
 Run from the repository root: `.venv/bin/python benchmarks/bench_stores.py` (REDIS_URL, default
 redis://127.0.0.1:6379/0; keys go under a random prefix and are removed afterwards).
-A turn is one user action: a quiz press or an FAQ question typed as free text.
+A turn is one user action: a quiz press or an FAQ question typed as free text; the "+inbox" rows
+also put the update in the durable inbox, claim it and mark it done, as durable intake does.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 FAQ_TURNS_PER_QUIZ = 4
+DURABLE = False  # set per latency row: each turn also goes through the inbox
 
 
 def quiz_press(reply: Reply, rng: random.Random) -> str | None:
@@ -46,8 +48,15 @@ def quiz_press(reply: Reply, rng: random.Random) -> str | None:
 
 
 async def timed(service: CoachService, key: SessionKey, event: Event, laps: list[float]) -> Reply:
+    """One turn; with DURABLE on, also the inbox round: put, claim, handle, done."""
+    event_id = f"bench:{uuid.uuid4().hex}"
     started = time.perf_counter()
-    replies = await service.handle(key, event, f"bench:{uuid.uuid4().hex}")
+    if DURABLE:
+        await service.store.inbox_put("bench", [(event_id, b'{"update_id": 1}')])
+        await service.store.inbox_claim("bench", "bench-worker", 1, 30.0)
+    replies = await service.handle(key, event, event_id)
+    if DURABLE:
+        await service.store.inbox_done("bench", [event_id])
     laps.append(time.perf_counter() - started)
     return replies[-1]
 
@@ -83,12 +92,17 @@ def percentile(laps: list[float], q: int) -> float:
     return statistics.quantiles(laps, n=100)[q - 1] * 1000
 
 
-async def latency_row(name: str, url: str, prefix: str, engine: Engine, users: int) -> str:
+async def latency_row(
+    name: str, url: str, prefix: str, engine: Engine, users: int, durable: bool = False
+) -> str:
+    global DURABLE
+    DURABLE = durable
     service = build_service(load_settings(store_url=url, store_prefix=prefix), engine)
     await drive(service, range(10), 1, "warmup")
     laps = await drive(service, range(users), 1, "latency")
     await service.store.close()
-    return f"{name:<8} {len(laps):>7} {percentile(laps, 50):>9.3f} {percentile(laps, 99):>9.3f}"
+    DURABLE = False
+    return f"{name:<14} {len(laps):>7} {percentile(laps, 50):>9.3f} {percentile(laps, 99):>9.3f}"
 
 
 def worker(
@@ -154,15 +168,19 @@ def main() -> None:
         f"cpus: {os.cpu_count()}, redis: {safe_address(REDIS_URL)}, python {sys.version.split()[0]}"
     )
     print(f"\nper-turn latency, one conversation at a time ({args.users} users: quiz + FAQ)")
-    print(f"{'store':<8} {'turns':>7} {'p50 ms':>9} {'p99 ms':>9}")
+    print(f"{'store':<14} {'turns':>7} {'p50 ms':>9} {'p99 ms':>9}")
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for name, url in [
-                ("memory", "memory://"),
-                ("sqlite", f"sqlite:///{tmp}/bench.db"),
-                ("redis", REDIS_URL),
+            for name, url, durable in [
+                ("memory", "memory://", False),
+                ("sqlite", f"sqlite:///{tmp}/bench.db", False),
+                ("redis", REDIS_URL, False),
+                ("memory+inbox", "memory://", True),
+                ("sqlite+inbox", f"sqlite:///{tmp}/bench-inbox.db", True),
+                ("redis+inbox", REDIS_URL, True),
             ]:
-                print(asyncio.run(latency_row(name, url, prefix, engine, args.users)), flush=True)
+                row = latency_row(name, url, prefix, engine, args.users, durable)
+                print(asyncio.run(row), flush=True)
         users, in_flight = args.throughput_users, args.concurrency
         print(f"\nredis throughput: {users} users, {in_flight} in flight per worker")
         one = throughput(REDIS_URL, prefix, 1, args.throughput_users, args.concurrency)

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from bot.store.base import SessionKey, Store, StoreUnavailable, VersionConflict
+from bot.store.base import (
+    InboxEntry,
+    SessionKey,
+    Store,
+    StoreConfigError,
+    StoreUnavailable,
+    VersionConflict,
+)
 from bot.store.factory import open_store
 
-__all__ = ["SessionKey", "Store", "StoreUnavailable", "VersionConflict", "open_store"]
+__all__ = [
+    "InboxEntry",
+    "SessionKey",
+    "Store",
+    "StoreConfigError",
+    "StoreUnavailable",
+    "VersionConflict",
+    "open_store",
+]

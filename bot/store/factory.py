@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 
 from bot.settings import Settings
-from bot.store.base import Store
+from bot.store.base import Store, StoreConfigError
 
 logger = logging.getLogger(__name__)
 
-
-class StoreConfigError(ValueError):
-    """STORE_URL names no store we can open."""
+__all__ = ["StoreConfigError", "open_store"]
 
 
 def open_store(settings: Settings) -> Store:

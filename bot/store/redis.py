@@ -1,9 +1,9 @@
-"""Redis store: several workers share sessions; every write is one atomic Lua script."""
+"""Redis store: several workers share sessions and an inbox; every write is one Lua script."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
@@ -13,8 +13,15 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from bot.session import Session
-from bot.store.base import SessionKey, Store, StoreUnavailable, VersionConflict
-from bot.store.factory import StoreConfigError
+from bot.store.base import (
+    InboxEntry,
+    SessionKey,
+    Store,
+    StoreConfigError,
+    StoreUnavailable,
+    VersionConflict,
+)
+from bot.store.redis_inbox import RedisInbox
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +44,25 @@ redis.call('SREM', KEYS[2], ARGV[1])
 return redis.call('DEL', KEYS[1])
 """
 
-# KEYS: user index set. ARGV: session key stem of this user. The session keys share the index's
-# hash tag, so they live in the same cluster slot as the key the script declares.
+# KEYS: user index set. ARGV: session key stem of this user, event key stem, event ttl ms.
+# The session keys share the index's hash tag, so they live in the same cluster slot as the key
+# the script declares; the event marks do not (a Redis Cluster would need them declared).
+# Each deleted session's seen event ids are marked seen, so a re-delivered update stays a
+# duplicate after the session is gone.
 _FORGET = """
 local removed = 0
 for _, chat in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-    removed = removed + redis.call('DEL', ARGV[1] .. chat)
+    local key = ARGV[1] .. chat
+    local body = redis.call('HGET', key, 'body')
+    if body then
+        local ok, doc = pcall(cjson.decode, body)
+        if ok and type(doc) == 'table' and type(doc.seen_events) == 'table' then
+            for _, id in ipairs(doc.seen_events) do
+                redis.call('SET', ARGV[2] .. tostring(id), '1', 'PX', ARGV[3])
+            end
+        end
+    end
+    removed = removed + redis.call('DEL', key)
 end
 redis.call('DEL', KEYS[1])
 return removed
@@ -95,7 +115,8 @@ class RedisStore(Store):
     """Sessions are hashes {version, body} with an idle TTL, indexed per user for /forget.
 
     Layout (`p` = prefix; the `{platform:user}` hash tag keeps one user's keys in one slot):
-    `p:session:{platform:user}:chat`, `p:user:{platform:user}`, `p:event:<event id>`.
+    `p:session:{platform:user}:chat`, `p:user:{platform:user}`, `p:event:<event id>`;
+    the inbox's keys are described in bot.store.redis_inbox.
     """
 
     def __init__(
@@ -114,6 +135,8 @@ class RedisStore(Store):
         self._save = client.register_script(_SAVE)
         self._delete = client.register_script(_DELETE)
         self._forget = client.register_script(_FORGET)
+        self._event_stem = f"{prefix}:event:"
+        self._inbox = RedisInbox(client, prefix, self._event_ttl_ms, _part, self._reaching)
 
     @classmethod
     def from_url(
@@ -188,14 +211,36 @@ class RedisStore(Store):
     async def forget_user(self, platform: str, user: str) -> int:
         index = f"{self._prefix}:user:{self._tag(platform, user)}"
         async with self._reaching("forget_user"):
-            removed = await self._forget(keys=[index], args=[self._session_stem(platform, user)])
+            removed = await self._forget(
+                keys=[index],
+                args=[self._session_stem(platform, user), self._event_stem, self._event_ttl_ms],
+            )
         return int(removed)
 
     async def mark_seen(self, event_id: str) -> bool:
-        key = f"{self._prefix}:event:{event_id}"
         async with self._reaching("mark_seen"):
-            first = await self._redis.set(key, b"1", nx=True, px=self._event_ttl_ms)
+            first = await self._redis.set(
+                self._event_stem + event_id, b"1", nx=True, px=self._event_ttl_ms
+            )
         return bool(first)
+
+    async def seen(self, event_id: str) -> bool:
+        async with self._reaching("seen"):
+            return bool(await self._redis.exists(self._event_stem + event_id))
+
+    async def inbox_put(self, platform: str, entries: Sequence[tuple[str, bytes]]) -> int:
+        return await self._inbox.put(platform, entries)
+
+    async def inbox_claim(
+        self, platform: str, consumer: str, limit: int, min_idle: float
+    ) -> list[InboxEntry]:
+        return await self._inbox.claim(platform, consumer, limit, min_idle)
+
+    async def inbox_done(self, platform: str, ids: Sequence[str]) -> None:
+        await self._inbox.done(platform, ids)
+
+    async def inbox_stats(self, platform: str) -> tuple[int, float]:
+        return await self._inbox.stats(platform)
 
     async def ping(self) -> None:
         async with self._reaching("ping"):

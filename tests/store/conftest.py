@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from bot.service import CoachService
 from bot.store.base import Store
 from bot.store.memory import MemoryStore
 from bot.store.redis import RedisStore, safe_address
-from bot.store.sqlite import SqliteStore
+from bot.store.sqlite import PURGE_INTERVAL, SqliteStore
+from tests.store.redis_server import free_port
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ class StoreKit:
     kind: str
     open_store: Callable[..., Store]
     pass_time: Callable[[float], Awaitable[None]]
+    open_down: Callable[[], Awaitable[Store]] | None = None
     opened: list[Store] = field(default_factory=list)
 
     @property
@@ -91,7 +94,13 @@ async def kit(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[S
     """The same contract runs against every store: this is the one place they differ."""
     if request.param == "redis":
         url, prefix = request.getfixturevalue("redis_url"), request.getfixturevalue("redis_prefix")
-        kit = StoreKit("redis", lambda **ttl: RedisStore.from_url(url, prefix, **ttl), _real_sleep)
+
+        async def redis_down() -> Store:
+            return RedisStore.from_url(f"redis://127.0.0.1:{free_port()}/0", prefix, timeout=0.5)
+
+        kit = StoreKit(
+            "redis", lambda **ttl: RedisStore.from_url(url, prefix, **ttl), _real_sleep, redis_down
+        )
     else:
         clock = FakeClock()
 
@@ -102,7 +111,19 @@ async def kit(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[S
             kit = StoreKit("memory", lambda **ttl: MemoryStore(clock=clock, **ttl), advance)
         else:
             db = tmp_path / "sessions.db"
-            kit = StoreKit("sqlite", lambda **ttl: SqliteStore(db, clock=clock, **ttl), advance)
+
+            async def sqlite_down() -> Store:
+                """A store whose directory was deleted under it, seen at the next purge check."""
+                store = SqliteStore(tmp_path / "doomed" / "s.db", clock=clock)
+                shutil.rmtree(tmp_path / "doomed")
+                (tmp_path / "doomed").write_text("a file where the directory was")
+                clock.now += PURGE_INTERVAL + 1
+                kit.opened.append(store)
+                return store
+
+            kit = StoreKit(
+                "sqlite", lambda **ttl: SqliteStore(db, clock=clock, **ttl), advance, sqlite_down
+            )
     yield kit
     for store in kit.opened:
         await store.close()

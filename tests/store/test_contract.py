@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.session import QuizState, Session
-from bot.store.base import SessionKey, Store, VersionConflict
+from bot.store.base import SessionKey, Store, StoreUnavailable, VersionConflict
 from tests.store.conftest import StoreKit
 
 ALICE = SessionKey("telegram", "-100200", "42")
@@ -162,5 +162,48 @@ async def test_a_store_opened_later_sees_what_was_saved(kit: StoreKit) -> None:
     assert await kit.open().mark_seen("telegram:9") is False
 
 
-async def test_a_reachable_store_answers_ping(store: Store) -> None:
-    await store.ping()
+async def test_a_reachable_store_answers_ping_and_one_that_is_down_says_so(kit: StoreKit) -> None:
+    await kit.open().ping()
+    if kit.open_down is None:
+        pytest.skip("an in-process store cannot be down")
+    down = await kit.open_down()
+
+    with pytest.raises(StoreUnavailable):
+        await down.ping()
+
+
+async def test_after_forget_the_events_the_user_had_sent_are_still_known(store: Store) -> None:
+    private = SessionKey("telegram", "42", "42")
+    in_group = session_at(1)
+    in_group.remember_event("telegram:100")
+    alone = session_at(1)
+    alone.remember_event("telegram:101")
+    await store.save(ALICE, in_group, expected_version=0)
+    await store.save(private, alone, expected_version=0)
+
+    await store.forget_user("telegram", "42")
+
+    assert await store.load(ALICE) is None
+    assert await store.seen("telegram:100") is True
+    assert await store.seen("telegram:101") is True
+    assert await store.mark_seen("telegram:100") is False
+    assert await store.seen("telegram:102") is False
+
+
+async def test_looking_at_an_event_id_does_not_mark_it(store: Store) -> None:
+    assert await store.seen("telegram:5") is False
+    assert await store.seen("telegram:5") is False
+    assert await store.mark_seen("telegram:5") is True
+    assert await store.seen("telegram:5") is True
+
+
+async def test_the_marks_left_by_forget_expire_with_the_event_ttl(kit: StoreKit) -> None:
+    store = kit.open(event_ttl=0.3)
+    session = session_at(1)
+    session.remember_event("telegram:100")
+    await store.save(ALICE, session, expected_version=0)
+    await store.forget_user("telegram", "42")
+
+    await kit.pass_time(0.45)
+
+    assert await store.seen("telegram:100") is False

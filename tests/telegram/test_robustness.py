@@ -194,9 +194,20 @@ async def test_edits_channel_posts_and_other_updates_are_ignored_without_crashin
 async def test_typing_shows_while_a_slow_reply_is_prepared(
     fake: FakeTelegram, engine: Any, ann: Person, tmp_path: Any
 ) -> None:
-    from bot.store.sqlite import SqliteStore
+    import asyncio
 
-    service = CoachService(engine, SqliteStore(tmp_path / "slow.db"))
+    from bot.session import Session
+    from bot.store.base import SessionKey
+    from bot.store.memory import MemoryStore
+
+    class SlowStore(MemoryStore):
+        """A store that takes a moment to answer, as a remote one might."""
+
+        async def load(self, key: SessionKey) -> Session | None:
+            await asyncio.sleep(0.05)
+            return await super().load(key)
+
+    service = CoachService(engine, SlowStore())
     settings = telegram_settings(fake)
     async with running(build_application(settings, service, typing_delay=0), settings):
         await Telegram(fake).says(private_chat(ann), ann, "/help")
