@@ -1,0 +1,1 @@
+"""Telegram adapter: python-telegram-bot wiring, handlers, rendering and the HTTP client."""
