@@ -18,17 +18,20 @@ from urllib.parse import urlencode
 
 import aiohttp
 import certifi
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 logger = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+NO_PROXY: tuple[URL | None, aiohttp.BasicAuth | None] = (None, None)
 
 
 @functools.cache
@@ -42,9 +45,18 @@ class AiohttpRequest(BaseRequest):
 
     aiohttp has no per-write timeout: the write timeout bounds the whole exchange instead
     (connect + pool + write + read, when all are finite), so a stalled upload still ends.
+    Proxies: `proxy` if given, else HTTPS_PROXY/NO_PROXY from the environment like httpx, read
+    once per host (aiohttp's own trust_env re-reads the environment on every request).
     """
 
-    __slots__ = ("_media_write_timeout", "_pool_size", "_session", "_timeouts", "_trust_env")
+    __slots__ = (
+        "_media_write_timeout",
+        "_pool_size",
+        "_proxies",
+        "_session",
+        "_timeouts",
+        "_trust_env",
+    )
 
     def __init__(
         self,
@@ -55,12 +67,16 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
         *,
+        proxy: str | None = None,
         trust_env: bool = True,
     ) -> None:
         self._pool_size = connection_pool_size
         self._timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._media_write_timeout = media_write_timeout
-        self._trust_env = trust_env  # HTTPS_PROXY / NO_PROXY from the environment, as httpx
+        self._trust_env = trust_env
+        self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
+        if proxy is not None:
+            self._proxies[""] = (URL(proxy), None)
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -80,8 +96,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=self._trust_env,
-                auto_decompress=True,
             )
 
     async def shutdown(self) -> None:
@@ -110,15 +124,39 @@ class AiohttpRequest(BaseRequest):
         )
         data, headers = _body(request_data)
         tls = certifi_context() if url.startswith("https:") else None
+        proxy, proxy_auth = self._proxy_for(url)
         try:
             async with session.request(
-                method, url, data=data, headers=headers, timeout=timeout, ssl=tls or True
+                method,
+                url,
+                data=data,
+                headers=headers,
+                timeout=timeout,
+                ssl=tls or True,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+    def _proxy_for(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """The explicit proxy, else the environment's for this URL's origin (looked up once)."""
+        if "" in self._proxies:
+            return self._proxies[""]
+        if not self._trust_env:
+            return NO_PROXY
+        origin = url[: url.find("/", url.find("//") + 2)]
+        found = self._proxies.get(origin)
+        if found is None:
+            try:
+                found = get_env_proxy_for_url(URL(origin))
+            except LookupError:
+                found = NO_PROXY
+            self._proxies[origin] = found
+        return found
 
     def _timeout(
         self,

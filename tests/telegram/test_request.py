@@ -232,3 +232,19 @@ async def test_a_rejected_token_at_start_up_leaves_no_session_open(api: Loopback
         async with closing_requests(app), app:
             pytest.fail("the app must not start with a rejected token")
     assert all(request.is_closed for request in requests)
+
+
+@pytest.mark.parametrize("from_env", [True, False], ids=["HTTP_PROXY", "proxy="])
+async def test_requests_go_through_the_configured_proxy(
+    api: LoopbackApi, monkeypatch: pytest.MonkeyPatch, from_env: bool
+) -> None:
+    proxy = f"http://127.0.0.1:{api.port}"
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    if from_env:
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+    request = AiohttpRequest() if from_env else AiohttpRequest(proxy=proxy)
+    unreachable = "http://api.telegram.invalid/bot"
+    async with Bot(TOKEN, base_url=unreachable, request=request) as bot:
+        await bot.send_message(42, "via the proxy")
+    assert [r.method for r in api.received] == ["getMe", "sendMessage"]
