@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 import warnings
 from collections.abc import AsyncIterator, Callable
@@ -19,7 +22,7 @@ from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
-from adapters.telegram.request import AiohttpRequest, closing_requests
+from adapters.telegram.request import AiohttpRequest, certifi_context, closing_requests
 
 TOKEN = "123456:REQUEST-test"
 CHAT = {"id": 42, "type": "private", "first_name": "Ann"}
@@ -40,7 +43,8 @@ class Received:
 class LoopbackApi:
     """A tiny Bot API: records each request, answers like Telegram, or never answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
         self.received: list[Received] = []
         self.reject_token = False
         self.hang = asyncio.Event()
@@ -57,7 +61,7 @@ class LoopbackApi:
         app.router.add_post("/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, shutdown_timeout=0.1)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.tls)
         await site.start()
         self.port = self._runner.addresses[0][1]
 
@@ -248,3 +252,48 @@ async def test_requests_go_through_the_configured_proxy(
     async with Bot(TOKEN, base_url=unreachable, request=request) as bot:
         await bot.send_message(42, "via the proxy")
     assert [r.method for r in api.received] == ["getMe", "sendMessage"]
+
+
+def test_tls_trusts_certifis_authorities_and_checks_host_names() -> None:
+    context = certifi_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 100
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+async def test_an_api_with_an_untrusted_certificate_is_refused(tmp_path: Any) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-days",
+            "1",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    server = LoopbackApi(tls)
+    await server.start()
+    bot = Bot(TOKEN, base_url=f"https://127.0.0.1:{server.port}/bot", request=AiohttpRequest())
+    try:
+        with pytest.raises(NetworkError, match=r"(?i)certificate"):
+            await bot.initialize()
+    finally:
+        await bot.shutdown()
+        await server.close()
+    assert server.received == []
