@@ -53,6 +53,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_proxies",
+        "_proxy",
         "_session",
         "_timeouts",
         "_trust_env",
@@ -74,9 +75,8 @@ class AiohttpRequest(BaseRequest):
         self._timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._media_write_timeout = media_write_timeout
         self._trust_env = trust_env
+        self._proxy = URL(proxy) if proxy else None
         self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
-        if proxy is not None:
-            self._proxies[""] = (URL(proxy), None)
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -144,8 +144,8 @@ class AiohttpRequest(BaseRequest):
 
     def _proxy_for(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
         """The explicit proxy, else the environment's for this URL's origin (looked up once)."""
-        if "" in self._proxies:
-            return self._proxies[""]
+        if self._proxy is not None:
+            return self._proxy, None
         if not self._trust_env:
             return NO_PROXY
         origin = url[: url.find("/", url.find("//") + 2)]
