@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     discord_shard_count: int | None = Field(None, ge=1, description="shards across all processes")
     discord_free_text: bool = Field(False, description="answer any channel message (privileged)")
 
+    metrics_port: int | None = Field(None, ge=1, le=65535, description="serve /metrics, /healthz")
+    metrics_host: str = "127.0.0.1"
+
     @field_validator("store_url")
     @classmethod
     def _known_store(cls, value: str) -> str:
@@ -69,6 +72,7 @@ class Settings(BaseSettings):
         "discord_guild_id",
         "discord_shard_id",
         "discord_shard_count",
+        "metrics_port",
         mode="before",
     )
     @classmethod
