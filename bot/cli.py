@@ -15,18 +15,23 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.app import build_service, load_engine
 from bot.content import ContentError, load_content
-from bot.evaluation import evaluate, format_report
-from bot.logs import configure_logging, secret_values
+from bot.content.limits import check_limits
+from bot.evaluation import EvalError, evaluate, format_report
+from bot.faq import Match
+from bot.logs import configure_logging, redact, secret_values
 from bot.quiz import UnknownAnswer, answer_ids, recommend
 from bot.replies import recommendation_reply
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.factory import StoreConfigError
+from bot.terminal import make_streams_safe
 
 logger = logging.getLogger(__name__)
+
+NOTHING_ASKED = Match(topic_id=None, confidence=0.0, suggestions=(), ranked=())
 
 
 class CliError(Exception):
@@ -38,12 +43,18 @@ class RunFailed(Exception):
 
 
 def _redacted(text: str, settings: Settings) -> str:
-    for secret in secret_values(settings):
-        text = text.replace(secret, "***")
-    return text
+    return redact(text, secret_values(settings))
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line (`error: ...`) and exit status 2, like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see: {self.prog} --help)\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    make_streams_safe()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -51,7 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings)
         result: int = args.func(args, settings)
         return result
-    except (SettingsError, ContentError, StoreConfigError, CliError, UnknownAnswer) as exc:
+    except (
+        SettingsError,
+        ContentError,
+        StoreConfigError,
+        CliError,
+        UnknownAnswer,
+        EvalError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except RunFailed as exc:
@@ -62,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hipstep", description="Hip thrust vs step-up coach.")
+    parser = _Parser(prog="hipstep", description="Hip thrust vs step-up coach.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("chat", help="chat in the terminal (no token needed)").set_defaults(func=_chat)
     sub.add_parser("run", help="run the Telegram and/or Discord bots").set_defaults(func=_run)
@@ -138,12 +156,11 @@ async def _serve_all(settings: Settings, service: Any, modules: list[str]) -> No
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_engine(settings)
-    found = engine.matcher.match(args.text)
-    answer = (
-        engine.content.topic(found.topic_id).answer
-        if found.topic_id
-        else (engine.content.texts.out_of_scope)
-    )
+    if args.text.strip():
+        found, fallback = engine.matcher.match(args.text), engine.content.texts.out_of_scope
+    else:
+        found, fallback = NOTHING_ASKED, engine.content.texts.empty_text
+    answer = engine.content.topic(found.topic_id).answer if found.topic_id else fallback
     if args.json:
         print(
             json.dumps(
@@ -194,7 +211,8 @@ def _recommend(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if not args.file.is_file():
         raise CliError(f"{args.file}: no such file")
-    report = evaluate(load_engine(settings).matcher, args.file)
+    engine = load_engine(settings)
+    report = evaluate(engine.matcher, args.file, {t.id for t in engine.content.faq.topics})
     print(json.dumps(report.as_dict()) if args.json else format_report(report))
     return 0
 
@@ -202,6 +220,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _content_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = args.dir or settings.content_dir
     content = load_content(directory)
+    check_limits(content)
     load_engine(settings.model_copy(update={"content_dir": directory}))
     print(
         f"{directory}: ok ({len(content.faq.topics)} FAQ topics, "
