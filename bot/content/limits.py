@@ -44,8 +44,9 @@ def check_limits(content: Content) -> None:
             size = len(stamp_owner(LONGEST_USER_ID, option.data).encode())
             if size > MAX_BYTES:
                 raise ContentError(
-                    f"{where}: button {option.label!r} carries {size} bytes of data for a "
-                    f"20-digit user id; Telegram allows {MAX_BYTES} (shorten the ids)"
+                    f"{where}: button {option.label!r} carries {size} bytes of data "
+                    f"({option.data!r} for a 20-digit user id); Telegram allows {MAX_BYTES}: "
+                    "shorten the ids"
                 )
 
 

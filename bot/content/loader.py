@@ -103,7 +103,8 @@ def _describe(path: Path, raw: object, exc: ValidationError) -> str:
         loc = list(err["loc"])
         where = ".".join(str(p) for p in loc)
         entry = _entry_name(raw, loc)
-        lines.append(f"{path.name}: {where}{entry}: {err['msg']}")
+        problem = str(err["msg"]).removeprefix("Value error, ")
+        lines.append(f"{path.name}: {where}{entry}: {problem}")
     return "; ".join(lines)
 
 
