@@ -1,8 +1,8 @@
 """Logging set-up: one format, no secrets and no user text in what we emit, at any level.
 
 Three layers:
-- `RedactingFormatter` scrubs the configured secrets (bot tokens, webhook secret) from the fully
-  formatted record: message, exception text and traceback, stack info.
+- `RedactingFormatter` scrubs the configured secrets (tokens, webhook secret, store password) from
+  the fully formatted record: message, exception text and traceback, stack info.
 - Library loggers that log request payloads, message text or user names at DEBUG are held at
   INFO even when LOG_LEVEL=DEBUG: `telegram` (with `telegram.ext.*`: API parameters and
   responses, webhook bodies), `httpx` and `httpcore` (requests, headers), `discord.http` and
@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import sys
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from bot.settings import Settings
 
@@ -64,12 +65,15 @@ class WithholdPayload(logging.Filter):
 
 
 def secret_values(settings: Settings) -> list[str]:
+    """Tokens, the webhook secret and a password in STORE_URL (redis://:pw@host)."""
     secrets = (
         settings.telegram_bot_token,
         settings.discord_bot_token,
         settings.telegram_webhook_secret,
     )
-    return [s.get_secret_value() for s in secrets if s is not None]
+    values = [s.get_secret_value() for s in secrets if s is not None]
+    password = urlsplit(settings.store_url).password
+    return [*values, password] if password else values
 
 
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:

@@ -130,3 +130,10 @@ async def test_without_the_hold_the_library_would_log_what_she_wrote(
     output = await converse_at_debug(engine, log_output, hold=False)
     assert "Wq93" in output and "Annwyl" in output
     assert TOKEN not in output
+
+
+def test_a_password_in_the_store_url_is_redacted(log_output: io.StringIO) -> None:
+    settings = debug_settings(store_url="redis://:s3cret-Pw88@127.0.0.1:1/0")
+    configure_logging(settings, log_output)
+    logging.getLogger("bot.service").error("session store unavailable: %s", settings.store_url)
+    assert "redis://:***@127.0.0.1:1/0" in log_output.getvalue()
