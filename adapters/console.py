@@ -19,7 +19,7 @@ KEY = SessionKey("console", "local", "me")
 _COMMANDS = {c.value for c in Command}
 
 
-CHECK = "[x] "  # a picked toggle, since a terminal has no check boxes
+CHECK = "✓ "  # a picked toggle, since a terminal has no check boxes
 
 
 def render(reply: Reply, offered: list[Option]) -> str:

@@ -12,20 +12,25 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.app import load_engine
 from bot.content import ContentError, load_content
-from bot.evaluation import evaluate, format_report
-from bot.logs import configure_logging, secret_values
+from bot.content.limits import check_limits
+from bot.evaluation import EvalError, evaluate, format_report
+from bot.faq import Match
+from bot.logs import configure_logging, redact, secret_values
 from bot.messages import Delivery
 from bot.quiz import UnknownAnswer, answer_ids, recommend
 from bot.replies import Buttons, recommendation_reply
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.factory import StoreConfigError
+from bot.terminal import make_streams_safe
 from bot.text import plain_text
 
 logger = logging.getLogger(__name__)
+
+NOTHING_ASKED = Match(topic_id=None, confidence=0.0, suggestions=(), ranked=())
 
 
 class CliError(Exception):
@@ -38,20 +43,33 @@ class RunFailed(Exception):
 
 def redacted(text: str, settings: Settings) -> str:
     """`text` with every configured secret replaced, safe to print."""
-    for secret in secret_values(settings):
-        text = text.replace(secret, "***")
-    return text
+    return redact(text, secret_values(settings))
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line (`error: ...`) and exit status 2, like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see: {self.prog} --help)\n")
 
 
 def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
     """Parse, load settings, run the chosen command; errors end in one line and an exit code."""
+    make_streams_safe()
     args = (parser or build_parser()[0]).parse_args(argv)
     try:
         settings = load_settings()
         configure_logging(settings)
         result: int = args.func(args, settings)
         return result
-    except (SettingsError, ContentError, StoreConfigError, CliError, UnknownAnswer) as exc:
+    except (
+        SettingsError,
+        ContentError,
+        StoreConfigError,
+        CliError,
+        UnknownAnswer,
+        EvalError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except RunFailed as exc:
@@ -63,7 +81,7 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
 
 def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     """The parser and its subcommands, so the composition root can add the platform ones."""
-    parser = argparse.ArgumentParser(prog="hipstep", description="Hip thrust vs step-up coach.")
+    parser = _Parser(prog="hipstep", description="Hip thrust vs step-up coach.")
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer one question from the FAQ")
     ask.add_argument("text")
@@ -98,12 +116,11 @@ async def close_after(service: Any, work: Any) -> None:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_engine(settings)
-    found = engine.matcher.match(args.text)
-    answer = (
-        engine.content.topic(found.topic_id).answer
-        if found.topic_id
-        else (engine.content.texts.out_of_scope)
-    )
+    if args.text.strip():
+        found, fallback = engine.matcher.match(args.text), engine.content.texts.out_of_scope
+    else:
+        found, fallback = NOTHING_ASKED, engine.content.texts.empty_text
+    answer = engine.content.topic(found.topic_id).answer if found.topic_id else fallback
     if args.json:
         print(
             json.dumps(
@@ -155,7 +172,8 @@ def _recommend(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if not args.file.is_file():
         raise CliError(f"{args.file}: no such file")
-    report = evaluate(load_engine(settings).matcher, args.file)
+    engine = load_engine(settings)
+    report = evaluate(engine.matcher, args.file, {t.id for t in engine.content.faq.topics})
     print(json.dumps(report.as_dict()) if args.json else format_report(report))
     return 0
 
@@ -163,6 +181,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _content_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = args.dir or settings.content_dir
     content = load_content(directory)
+    check_limits(content)
     load_engine(settings.model_copy(update={"content_dir": directory}))
     print(
         f"{directory}: ok ({len(content.faq.topics)} FAQ topics, "

@@ -108,3 +108,9 @@ def load_settings(**overrides: object) -> Settings:
             for err in exc.errors(include_input=False)
         )
         raise SettingsError(f"invalid settings: {problems}") from None
+    except UnicodeDecodeError as exc:
+        env_file = Settings.model_config.get("env_file")
+        raise SettingsError(
+            f"{env_file}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None

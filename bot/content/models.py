@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,6 +17,23 @@ ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def unique_ids(items: list[_Item], what: str) -> list[_Item]:
+    """Refuse a list where two entries share an id: the second would silently shadow the first."""
+    ids = [item.id for item in items]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"duplicate {what} id {', '.join(map(repr, repeated))}")
+    return items
 
 
 class Muscle(Strict):
@@ -41,6 +58,11 @@ class ExercisesFile(Strict):
     verdict: str
     exercises: list[Exercise] = Field(min_length=2, max_length=2)
 
+    @field_validator("exercises")
+    @classmethod
+    def _unique(cls, value: list[Exercise]) -> list[Exercise]:
+        return unique_ids(value, "exercise")
+
 
 class Goal(Strict):
     id: str = Field(pattern=ID_PATTERN)
@@ -51,6 +73,11 @@ class Goal(Strict):
 
 class GoalsFile(Strict):
     goals: list[Goal] = Field(min_length=1)
+
+    @field_validator("goals")
+    @classmethod
+    def _unique(cls, value: list[Goal]) -> list[Goal]:
+        return unique_ids(value, "goal")
 
 
 class Choice(Strict):
@@ -70,6 +97,11 @@ class Question(Strict):
     options_from_goals: bool = False
     options: list[Choice] = Field(default_factory=list)
 
+    @field_validator("options")
+    @classmethod
+    def _unique(cls, value: list[Choice]) -> list[Choice]:
+        return unique_ids(value, "answer")
+
     @model_validator(mode="after")
     def _has_options(self) -> Question:
         if not self.options_from_goals and not self.options:
@@ -80,6 +112,11 @@ class Question(Strict):
 class QuizFile(Strict):
     intro: str
     questions: list[Question] = Field(min_length=1)
+
+    @field_validator("questions")
+    @classmethod
+    def _unique(cls, value: list[Question]) -> list[Question]:
+        return unique_ids(value, "question")
 
 
 class Caution(Strict):
@@ -111,6 +148,11 @@ class RecommendationFile(Strict):
     safety: str
     closing: str = ""
 
+    @field_validator("cautions")
+    @classmethod
+    def _unique(cls, value: list[Caution]) -> list[Caution]:
+        return unique_ids(value, "caution")
+
 
 class FaqTopic(Strict):
     id: str = Field(pattern=ID_PATTERN)
@@ -123,6 +165,11 @@ class FaqTopic(Strict):
 
 class FaqFile(Strict):
     topics: list[FaqTopic] = Field(min_length=1)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique(cls, value: list[FaqTopic]) -> list[FaqTopic]:
+        return unique_ids(value, "FAQ topic")
 
 
 class Lexicon(Strict):
@@ -245,11 +292,7 @@ class Content(Strict):
         roles = [q.role for q in self.quiz.questions]
         if "goal" not in roles:
             raise ValueError("the quiz needs a question with role: goal")
-        if len(roles) != len({q.id for q in self.quiz.questions}):
-            raise ValueError("quiz question ids must be unique")
         topic_ids = [t.id for t in self.faq.topics]
-        if len(topic_ids) != len(set(topic_ids)):
-            raise ValueError("faq topic ids must be unique")
         for topic in self.faq.topics:
             unknown = set(topic.related) - set(topic_ids)
             if unknown:

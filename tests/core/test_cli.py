@@ -13,24 +13,42 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import load_content
+from bot.settings import default_content_dir
 from tests.contracts import FAQ_DEV_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "STORE_URL": "memory://", "LOG_LEVEL": "WARNING", **(env or {})}
+    full_env = {
+        **os.environ,
+        "STORE_URL": "memory://",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "adapters", *args],
         input=stdin,
         capture_output=True,
         text=True,
         env=full_env,
-        cwd=ROOT,
+        cwd=cwd,
         timeout=60,
     )
+
+
+def assert_one_line_refusal(done: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    """Exit 2, no traceback, and exactly one `error: ...` line naming what is wrong."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
 
 
 def test_ask_json_reports_a_topic_id_and_confidence() -> None:
@@ -74,6 +92,7 @@ def test_recommend_unknown_goal_exits_2_naming_valid_ids() -> None:
 
 def test_eval_json_prints_the_three_shares() -> None:
     done = cli("eval", str(FAQ_DEV_FILE), "--json")
+    assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert set(figures) >= {"in_scope_top1", "in_scope_correct", "oos_rejected", "misses"}
     assert 0 <= figures["in_scope_correct"] <= 1
@@ -141,3 +160,92 @@ def test_run_that_cannot_reach_telegram_fails_in_one_line_without_the_token() ->
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: NetworkError")
     assert token not in done.stdout + done.stderr
+
+
+BAD_EVAL_FILES: list[tuple[str, bytes, list[str]]] = [
+    ("invalid JSON", b'{"q": "hip thrust?", "accept": [}\n', ["line 1", "Invalid JSON"]),
+    ("missing accept", b'{"q": "what do step-ups improve"}\n', ["line 1", "accept", "required"]),
+    ("missing q", b'{"accept": []}\n', ["line 1", "q", "required"]),
+    (
+        "accept as a string",
+        b'{"q": "knees?", "accept": ["knee_concerns"]}\n'
+        b'{"q": "knees", "accept": "knee_concerns"}\n',
+        ["line 2", "accept", "array"],
+    ),
+    ("question as a number", b'{"q": 7, "accept": []}\n', ["line 1", "q", "string"]),
+    ("blank question", b'{"q": "  ", "accept": []}\n', ["line 1", "empty"]),
+    ("a list, not an object", b"[1, 2]\n", ["line 1", "object"]),
+    ("deeply nested", b"[" * 100_000 + b"]" * 100_000 + b"\n", ["line 1", "recursion"]),
+    ("not UTF-8", b'{"q": "caf\xe9", "accept": []}\n', ["line 1", "UTF-8"]),
+    ("empty file", b"", ["no questions"]),
+    ("only blank lines", b"\n  \n", ["no questions"]),
+    (
+        "unknown topic",
+        b'\n{"q": "hip thrust benefits", "accept": ["hip_thrust_benefits", "big_arms"]}\n',
+        ["line 2", "unknown topic 'big_arms'"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [row[1:] for row in BAD_EVAL_FILES],
+    ids=[row[0] for row in BAD_EVAL_FILES],
+)
+def test_eval_refuses_a_bad_line_by_number(
+    tmp_path: Path, content: bytes, expected: list[str]
+) -> None:
+    questions = tmp_path / "questions.jsonl"
+    questions.write_bytes(content)
+    assert_one_line_refusal(cli("eval", str(questions), "--json"), *expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["eval", "/no/such/file.jsonl"], ["no such file"]),
+        (["recommend", "--goal"], ["--goal", "expected one argument"]),
+        (["ask"], ["text"]),
+        (["content", "check", "/no/such/dir"], ["not found"]),
+    ],
+)
+def test_usage_mistakes_are_one_line(args: list[str], expected: list[str]) -> None:
+    assert_one_line_refusal(cli(*args), *expected)
+
+
+def test_env_file_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"LOG_LEVEL=INFO\nSTORE_PREFIX=caf\xe9\n")
+    done = cli("ask", "hello", cwd=tmp_path)
+    assert_one_line_refusal(done, ".env", "UTF-8")
+
+
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_an_empty_question_gets_the_ask_me_something_line(empty: str) -> None:
+    empty_text = load_content(default_content_dir()).texts.empty_text
+    answer = cli("ask", empty, "--json")
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout) == {
+        "faq_id": None,
+        "confidence": 0.0,
+        "answer": empty_text,
+        "suggestions": [],
+    }
+    plain = cli("ask", empty)
+    assert plain.returncode == 0 and plain.stdout.strip() == empty_text
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_chat_on_a_terminal_that_cannot_show_symbols_falls_back_to_ascii(encoding: str) -> None:
+    """The multi-answer question shows ✓ and ‹ Back; the terminal gets v and < instead."""
+    done = cli(
+        "chat",
+        stdin="/quiz\n1\n1\ncafé ☕\n",
+        env={"PYTHONIOENCODING": encoding},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "UnicodeEncodeError" not in done.stderr and "Traceback" not in done.stderr
+    assert "Question 2 of 5" in done.stdout
+    assert "< Back" in done.stdout and "* Answer five quick questions" in done.stdout
+    assert "v " in done.stdout  # the pick marked on the multi-answer question
+    if encoding == "ascii":
+        assert done.stdout.isascii()
