@@ -61,7 +61,14 @@ class Normalizer:
                 self._phrases[tuple(words(variant))] = canonical
         # An off-topic phrase that is also a synonym keeps its meaning but still blocks.
         self.blocking: set[str] = {OFF_TOPIC}
+        # Never guessed at: off-topic words (tried last) and words that route ("town" != "torn").
         self._off_topic_words: set[str] = set()
+        self._unguessable = {
+            w
+            for phrase, canonical in self._phrases.items()
+            if canonical in lexicon.routes
+            for w in phrase
+        }
         for phrase in lexicon.off_topic:
             canonical = self._phrases.setdefault(tuple(words(phrase)), OFF_TOPIC)
             self.blocking.add(canonical)
@@ -71,7 +78,7 @@ class Normalizer:
         self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase}
         self._vocab_list: list[str] = []
         self._off_topic_list: list[str] = []
-        self._short_targets = {}
+        self._short_targets: dict[str, list[str]] = {}
         self._corrections: dict[str, str] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
@@ -79,9 +86,10 @@ class Normalizer:
         for text in texts:
             self._vocabulary.update(words(text))
         known = self._vocabulary | self._stopwords
-        self._vocab_list = sorted(w for w in known - self._off_topic_words if len(w) >= 4)
+        targets = known - self._off_topic_words - self._unguessable
+        self._vocab_list = sorted(w for w in targets if len(w) >= 4)
         self._off_topic_list = sorted(w for w in self._off_topic_words if len(w) >= 4)
-        self._short_targets: dict[str, list[str]] = {}
+        self._short_targets = {}
         for w in self._vocab_list:
             if len(w) <= _SHORT_WORD + 1:
                 self._short_targets.setdefault(w[0], []).append(w)

@@ -1,4 +1,4 @@
-"""Greetings, thanks, 'ok', 'lol', '👍' and 'help' typed as text: spotted before any FAQ matching."""
+"""Greetings, thanks, 'ok', 'lol', '👍' and 'help' typed as text: spotted before FAQ matching."""
 
 from __future__ import annotations
 
@@ -25,7 +25,12 @@ class SmallTalk(Enum):
 
 
 # When a message mixes kinds ("ok thanks", "hi, cheers"), the first kind here wins.
-_MIXED_PRIORITY = (SmallTalk.THANKS, SmallTalk.GOODBYE, SmallTalk.GREETING, SmallTalk.ACKNOWLEDGEMENT)
+_MIXED_PRIORITY = (
+    SmallTalk.THANKS,
+    SmallTalk.GOODBYE,
+    SmallTalk.GREETING,
+    SmallTalk.ACKNOWLEDGEMENT,
+)
 
 
 def _symbols(text: str) -> str:
