@@ -142,9 +142,10 @@ class FaqMatcher:
         parts = questions(text)
         if len(parts) < 2:
             return found
-        asked = [m.topic_id for m in map(self._match_one, parts) if m.topic_id is not None]
-        if found.topic_id is None and asked:
-            found = self._match_one(next(p for p in parts if self._match_one(p).topic_id))
+        answered = [m for m in map(self._match_one, parts) if m.topic_id is not None]
+        asked = [m.topic_id for m in answered]
+        if answered and (found.topic_id is None or found.topic_id in asked):
+            found = answered[0]  # answer in the order the questions were asked
         also = tuple(dict.fromkeys(t for t in asked if t != found.topic_id))[:MAX_ALSO]
         return replace(found, also=also)
 
