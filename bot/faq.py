@@ -143,7 +143,7 @@ class FaqMatcher:
         if len(parts) < 2:
             return found
         answered = [m for m in map(self._match_one, parts) if m.topic_id is not None]
-        asked = [m.topic_id for m in answered]
+        asked = [m.topic_id for m in answered if m.topic_id is not None]
         if answered and (found.topic_id is None or found.topic_id in asked):
             found = answered[0]  # answer in the order the questions were asked
         also = tuple(dict.fromkeys(t for t in asked if t != found.topic_id))[:MAX_ALSO]
