@@ -129,11 +129,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                     "confidence": found.confidence,
                     "answer": answer,
                     "suggestions": list(found.suggestions),
+                    "also": list(found.also),
                 }
             )
         )
     else:
         print(answer)
+        for topic_id in found.also:
+            print("\n" + engine.content.topic(topic_id).answer)
         if found.suggestions:
             print("\nSee also: " + ", ".join(found.suggestions))
     return 0

@@ -288,28 +288,32 @@ class Engine:
             return session, [replies.text_reply(texts.empty_text, self.content, buttons)]
         if session.flow == "quiz" and not force_faq:
             return self._text_mid_quiz(session, buttons, text)
-        talk = self.small_talk.classify(self.matcher.normalizer.plain(text))
+        talk = self.small_talk.classify(text)
         if talk is SmallTalk.QUIZ and not force_faq:
             return self._start_quiz(session, buttons.owner, Delivery.SEND)
         if talk is not None and not force_faq:
             return session, [self._small_talk(talk, buttons)]
-        return session, [self._faq_reply(text, buttons)]
+        return session, self._faq_reply(text, buttons)
 
-    def _faq_reply(self, text: str, buttons: Buttons) -> Reply:
+    def _faq_reply(self, text: str, buttons: Buttons) -> list[Reply]:
+        """One reply per topic asked about, the main one first; or suggestions; or a decline."""
         found = self.matcher.match(text)
         if found.topic_id is not None:
-            return replies.topic_reply(
-                self.content, found.topic_id, buttons, also=found.suggestions
-            )
+            return [
+                replies.topic_reply(self.content, topic_id, buttons, also=found.suggestions)
+                for topic_id in (found.topic_id, *found.also)
+            ]
         if found.suggestions:
-            return replies.suggestions_reply(self.content, found.suggestions, buttons)
-        return replies.text_reply(self.content.texts.out_of_scope, self.content, buttons)
+            return [replies.suggestions_reply(self.content, found.suggestions, buttons)]
+        return [replies.text_reply(self.content.texts.out_of_scope, self.content, buttons)]
 
     def _small_talk(self, talk: SmallTalk, buttons: Buttons) -> Reply:
         texts = self.content.texts
         line = {
             SmallTalk.GREETING: texts.greeting_reply,
             SmallTalk.THANKS: texts.thanks_reply,
+            SmallTalk.ACKNOWLEDGEMENT: texts.acknowledgement_reply,
+            SmallTalk.GOODBYE: texts.goodbye_reply,
             SmallTalk.HELP: texts.help,
         }[talk]
         return replies.text_reply(line, self.content, buttons)

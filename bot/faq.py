@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.content import FaqTopic, Lexicon
-from bot.normalize import OFF_TOPIC, Normalizer
+from bot.normalize import OFF_TOPIC, Normalizer, questions
 
 logger = logging.getLogger(__name__)
 
@@ -22,21 +22,28 @@ LEAD_THRESHOLD = 0.28  # lower scores are answered too when they lead the runner
 LEAD_MARGIN = 0.1  # at least this much
 AMBIGUITY_MARGIN = 0.04  # a runner-up this close is offered alongside
 MAX_SUGGESTIONS = 3
+DECLINED_SUGGESTIONS = 2  # a declined question offers this many nearest topics
+MAX_ALSO = 1  # further questions answered from one message, besides the main one
 NEAREST_SHARE = 0.6  # score = this much of the best phrasing + the rest of the topic as a whole
 ANSWER_SHARE = 0.15  # how much an answer's own words count towards its topic
 OFF_TOPIC_WEIGHT = 1.5  # an off-topic word outweighs an unknown one
+ANCHOR_MIN_IDF = 1.2  # 'hip thrust' vs 'step-up' tells topics apart though both are everywhere
 
 Vector = dict[str, float]
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """The matcher's verdict: `topic_id` only when confident; `ranked` best first."""
+    """The matcher's verdict: `topic_id` only when confident; `ranked` best first.
+
+    `also` holds other topics asked about in the same message ("how many sets? and rest?").
+    """
 
     topic_id: str | None
     confidence: float
     suggestions: tuple[str, ...]
     ranked: tuple[tuple[str, float], ...]
+    also: tuple[str, ...] = ()
 
 
 def _unit(vector: Vector) -> Vector:
@@ -53,6 +60,11 @@ class FaqMatcher:
             text for t in topics for text in [t.question, t.answer, *t.phrasings, *t.keywords]
         )
         self._topic_ids = [t.id for t in topics]
+        self._anchors = frozenset(lexicon.anchors)
+        self._routes = dict(lexicon.routes)
+        unknown = set(self._routes.values()) - set(self._topic_ids)
+        if unknown:
+            raise ValueError(f"lexicon routes lead to unknown FAQ topics {sorted(unknown)}")
         terms = self.normalizer.terms
         asked = {t.id: [terms(x) for x in [t.question, *t.phrasings]] for t in topics}
         keywords = {t.id: [term for k in t.keywords for term in terms(k)] for t in topics}
@@ -64,6 +76,8 @@ class FaqMatcher:
         self._idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
         self._idf[OFF_TOPIC] = OFF_TOPIC_WEIGHT * self._unknown_idf
+        for anchor in self._anchors:
+            self._idf[anchor] = max(self._idf.get(anchor, 0.0), ANCHOR_MIN_IDF)
         # Inverted indexes: term -> [(phrasing number, weight)] and term -> [(topic, weight)],
         # so a query touches only the phrasings and topics that share one of its terms.
         self._phrasing_topic: list[str] = []
@@ -123,18 +137,36 @@ class FaqMatcher:
         return scored
 
     def match(self, text: str) -> Match:
+        """The main topic of `text`, plus `also` for a second question in the same message."""
+        found = self._match_one(text)
+        parts = questions(text)
+        if len(parts) < 2:
+            return found
+        answered = [m for m in map(self._match_one, parts) if m.topic_id is not None]
+        asked = [m.topic_id for m in answered if m.topic_id is not None]
+        if answered and (found.topic_id is None or found.topic_id in asked):
+            found = answered[0]  # answer in the order the questions were asked
+        also = tuple(dict.fromkeys(t for t in asked if t != found.topic_id))[:MAX_ALSO]
+        return replace(found, also=also)
+
+    def _match_one(self, text: str) -> Match:
         """Answer when confident; else suggest close topics, unless the text is off-topic."""
         terms = self.normalizer.terms(text)
         ranked = self._rank(terms)
         shown = tuple(ranked[:MAX_SUGGESTIONS])
         top_id, top = ranked[0] if ranked else (None, 0.0)
+        route = next((self._routes[t] for t in terms if t in self._routes), None)
+        if route is not None:
+            score = next((s for t, s in ranked if t == route), 0.0)
+            return Match(route, round(max(score, ANSWER_THRESHOLD), 4), (), shown)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        off_topic = OFF_TOPIC in terms
+        off_topic = any(t in self.normalizer.blocking for t in terms)
+        if off_topic and not any(t in self._anchors for t in terms):
+            return Match(None, round(top, 4), (), shown)
         clear_lead = top >= LEAD_THRESHOLD and top - runner_up >= LEAD_MARGIN and not off_topic
         if top_id is not None and (top >= ANSWER_THRESHOLD or clear_lead):
             close = tuple(t for t, s in ranked[1:MAX_SUGGESTIONS] if top - s <= AMBIGUITY_MARGIN)
             return Match(top_id, round(top, 4), close, shown)
-        if off_topic:
-            return Match(None, round(top, 4), (), shown)
-        suggestions = tuple(t for t, s in shown if s >= SUGGEST_THRESHOLD)
+        nearest = shown[:DECLINED_SUGGESTIONS]
+        suggestions = tuple(t for t, s in nearest if s >= SUGGEST_THRESHOLD)
         return Match(None, round(top, 4), suggestions, shown)

@@ -20,6 +20,14 @@ from bot.content import Lexicon
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Where one question ends and another may begin: sentence marks, or "and"/"also" before a
+# question word ("how many sets and how long should i rest").
+_QUESTION_BREAK = re.compile(
+    r"[?!.;\n]+|,?\s+(?:and\s+also|and|also|plus)\s+(?=(?:how|what|whats|which|can|could|should|"
+    r"do|does|is|are|why|when|where|will|would|any)\b)",
+    re.IGNORECASE,
+)
+_SHORT_WORD = 4  # words this long are corrected only towards words with the same first letter
 _MAX_INPUT_CHARS = 400
 _STEMMER = snowballstemmer.stemmer("english")
 OFF_TOPIC = "~off"  # the term every off-topic phrase becomes: it counts against any match
@@ -37,6 +45,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded.encode("ascii", "ignore").decode())
 
 
+def questions(text: str) -> list[str]:
+    """The separate questions in `text`: the parts between sentence marks and 'and how...'."""
+    parts = (part.strip() for part in _QUESTION_BREAK.split(text[:_MAX_INPUT_CHARS]))
+    return [part for part in parts if len(words(part)) >= 2]
+
+
 class Normalizer:
     """Maps raw text to a list of terms: canonical synonyms and stems, stopwords dropped."""
 
@@ -45,32 +59,63 @@ class Normalizer:
         for canonical, variants in lexicon.synonyms.items():
             for variant in [canonical, *variants]:
                 self._phrases[tuple(words(variant))] = canonical
+        # An off-topic phrase that is also a synonym keeps its meaning but still blocks.
+        self.blocking: set[str] = {OFF_TOPIC}
+        # Never guessed at: off-topic words (tried last) and words that route ("town" != "torn").
+        self._off_topic_words: set[str] = set()
+        self._unguessable = {
+            w
+            for phrase, canonical in self._phrases.items()
+            if canonical in lexicon.routes
+            for w in phrase
+        }
         for phrase in lexicon.off_topic:
-            self._phrases.setdefault(tuple(words(phrase)), OFF_TOPIC)
+            canonical = self._phrases.setdefault(tuple(words(phrase)), OFF_TOPIC)
+            self.blocking.add(canonical)
+            self._off_topic_words.update(words(phrase))
         self._longest = max((len(p) for p in self._phrases), default=1)
         self._stopwords = frozenset(lexicon.stopwords)
         self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase}
         self._vocab_list: list[str] = []
+        self._off_topic_list: list[str] = []
+        self._short_targets: dict[str, list[str]] = {}
         self._corrections: dict[str, str] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Add the words of known texts to the vocabulary that typos are corrected towards."""
         for text in texts:
             self._vocabulary.update(words(text))
-        self._vocab_list = sorted(
-            w for w in self._vocabulary if len(w) >= 4 and w not in self._stopwords
-        )
+        known = self._vocabulary | self._stopwords
+        targets = known - self._off_topic_words - self._unguessable
+        self._vocab_list = sorted(w for w in targets if len(w) >= 4)
+        self._off_topic_list = sorted(w for w in self._off_topic_words if len(w) >= 4)
+        self._short_targets = {}
+        for w in self._vocab_list:
+            if len(w) <= _SHORT_WORD + 1:
+                self._short_targets.setdefault(w[0], []).append(w)
         self._corrections.clear()
 
     def correct(self, word: str) -> str:
-        """Nearest known word within a small edit distance, for words we have never seen."""
-        if word in self._vocabulary or len(word) < 5 or word.isdigit():
+        """Nearest known word within a small edit distance, for words we have never seen.
+
+        On-topic words are tried before off-topic ones ("beter" is "better", not "beer"), and
+        four-letter words ("wich") only move to a short word with the same first letter.
+        """
+        known = word in self._vocabulary or word in self._stopwords
+        if known or len(word) < _SHORT_WORD or not word.isalpha():
             return word
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
         limit = 1 if len(word) < 10 else 2
-        best = process.extractOne(word, self._vocab_list, scorer=OSA.distance, score_cutoff=limit)
+        choices = self._vocab_list
+        if len(word) == _SHORT_WORD:
+            choices = self._short_targets.get(word[0], [])
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+        if best is None and len(word) > _SHORT_WORD:
+            best = process.extractOne(
+                word, self._off_topic_list, scorer=OSA.distance, score_cutoff=limit
+            )
         fixed = best[0] if best is not None else word
         if len(self._corrections) < 50_000:
             self._corrections[word] = fixed

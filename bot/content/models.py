@@ -155,9 +155,12 @@ class RecommendationFile(Strict):
 
 
 class FaqTopic(Strict):
+    """One FAQ answer; `source` says where its facts come from (the seed article or practice)."""
+
     id: str = Field(pattern=ID_PATTERN)
     question: str = Field(min_length=3, max_length=100)
-    answer: str = Field(min_length=20, max_length=3000)
+    source: Literal["seed", "practice"]
+    answer: str = Field(min_length=20, max_length=1500)
     phrasings: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
@@ -182,6 +185,17 @@ class Lexicon(Strict):
     thanks: list[str] = Field(default_factory=list)
     help_words: list[str] = Field(default_factory=list)
     quiz_words: list[str] = Field(default_factory=list)
+    acknowledgements: list[str] = Field(default_factory=list)
+    goodbyes: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(
+        default_factory=list, description="'bro', 'coach', 'so much': ignored in small talk"
+    )
+    anchors: list[str] = Field(
+        default_factory=list, description="canonical terms that keep a question on topic"
+    )
+    routes: dict[str, str] = Field(
+        default_factory=dict, description="canonical term -> the FAQ topic it always goes to"
+    )
 
     @field_validator("synonyms")
     @classmethod
@@ -218,6 +232,8 @@ class Texts(Strict):
     help: str
     greeting_reply: str
     thanks_reply: str
+    acknowledgement_reply: str = "👍 Anything else about hip thrusts or step-ups?"
+    goodbye_reply: str = "Bye for now, train well!"
     cancelled: str
     nothing_to_cancel: str
     nothing_to_go_back_to: str

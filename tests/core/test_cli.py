@@ -229,6 +229,7 @@ def test_an_empty_question_gets_the_ask_me_something_line(empty: str) -> None:
         "confidence": 0.0,
         "answer": empty_text,
         "suggestions": [],
+        "also": [],
     }
     plain = cli("ask", empty)
     assert plain.returncode == 0 and plain.stdout.strip() == empty_text

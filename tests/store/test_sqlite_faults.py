@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.messages import Command, Event
+from bot.messages import Command, CommandEvent
 from bot.service import CoachService
 from bot.session import Session
 from bot.store.base import SessionKey, StoreConfigError, StoreUnavailable
@@ -113,15 +113,15 @@ async def test_a_full_disk_means_try_again_once_in_the_log_and_recovers_when_spa
     answered: list[SessionKey] = []
     for n in range(10_000):
         newcomer = SessionKey("telegram", str(n), str(n))
-        if await service.handle(newcomer, Event.command(Command.QUIZ), None) == try_again:
+        if await service.handle(newcomer, CommandEvent(Command.QUIZ), None) == try_again:
             break
         answered.append(newcomer)
     caplog.set_level(logging.INFO)
-    more = [await service.handle(newcomer, Event.command(Command.QUIZ), None) for _ in range(3)]
+    more = [await service.handle(newcomer, CommandEvent(Command.QUIZ), None) for _ in range(3)]
 
     for user in answered:
         await store.delete(user)
-    after = await service.handle(newcomer, Event.command(Command.QUIZ), None)
+    after = await service.handle(newcomer, CommandEvent(Command.QUIZ), None)
 
     assert 0 < len(answered) < 10_000
     assert more == [try_again] * 3
