@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import plan
 from bot.content import BOTH, Choice, Content, Question
 from bot.messages import Layout, Option, Reply, ReplyKind
 from bot.option_data import OptionData
@@ -86,22 +87,22 @@ def offered_choices(
 
 
 def recommendation_reply(content: Content, rec: Recommendation, nonce: str, edit: bool) -> Reply:
-    """The advice: what to prioritise, why, cautions, and a week that fits both lifts in."""
-    plan = content.recommendation.plans[rec.prioritize]
+    """The advice: what to prioritise, why, cautions, and the week bot/plan.py built for them."""
+    headline = plan.headline(content, rec)
     why = bullets([f"**{content.goal(g).label}**: {content.goal(g).why}" for g in rec.goals])
     trains = _what_it_trains(content, rec.prioritize)
     cautions = [c.text for c in content.recommendation.cautions if c.id in rec.cautions]
     fields: list[tuple[str, str]] = [("Why", why), ("What it trains", trains)]
     if cautions:
         fields.append(("Watch out", bullets(cautions)))
-    fields.append(("Your week", bullets(plan.week)))
+    fields.append(("Your week", bullets(plan.week_lines(content, plan.build_plan(content, rec)))))
     note = content.recommendation.equipment_notes.get(rec.equipment, "")
     if note:
         fields.append(("Your equipment", note))
     if cautions or rec.concerns:
         fields.append(("Safety", content.recommendation.safety))
     body = "\n\n".join(f"**{heading}**\n{text}" for heading, text in fields)
-    text = f"{plan.headline}\n{plan.summary}\n\n{body}"
+    text = f"{headline}\n{plan.summary(content, rec)}\n\n{body}"
     if content.recommendation.closing:
         text += f"\n\n{content.recommendation.closing}"
     options = (
@@ -114,7 +115,7 @@ def recommendation_reply(content: Content, rec: Recommendation, nonce: str, edit
         Layout.BUTTONS,
         ReplyKind.RECOMMENDATION,
         edit=edit,
-        title=plan.headline.replace("**", ""),
+        title=headline.replace("**", ""),
         fields=tuple(fields),
     )
 
