@@ -119,7 +119,10 @@ def _fitted(entry: Entry, rule: EquipmentRule, experience: str) -> Entry:
 
 
 def _cued(content: Content, entry: Entry, rec: Recommendation) -> Entry:
-    """Every caution about this exercise whose trigger was answered becomes a cue on it."""
+    """Every caution about this exercise whose trigger was answered becomes a cue on it.
+
+    An entry with no such cue still gets the lift's main form cue, so no week is cue-free.
+    """
     experience = rec.experience or DEFAULT_EXPERIENCE
     cues = tuple(
         c.id
@@ -130,7 +133,9 @@ def _cued(content: Content, entry: Entry, rec: Recommendation) -> Entry:
             or (c.when_experience and c.when_experience == experience)
         )
     )
-    return replace(entry, cues=cues)
+    form = content.recommendation.form_cues.get(entry.exercise, "")
+    notes = entry.notes + ((form,) if form and not cues else ())
+    return replace(entry, cues=cues, notes=notes)
 
 
 def headline(content: Content, rec: Recommendation) -> str:

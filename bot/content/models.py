@@ -202,6 +202,9 @@ class RecommendationFile(Strict):
     doses: dict[str, DoseLevels]
     equipment: dict[str, EquipmentRule]
     per_leg: list[str] = Field(default_factory=list, description="single-leg lifts: reps per leg")
+    form_cues: dict[str, str] = Field(
+        default_factory=dict, description="said on an entry that has no caution cue"
+    )
     roles: dict[Role, str] = Field(default_factory=dict)
     loads: dict[Load, str] = Field(default_factory=dict)
     tempos: dict[Tempo, str] = Field(default_factory=dict)
@@ -346,6 +349,10 @@ class Content(Strict):
         kits = {c.id for q in self.quiz.questions if q.role == "equipment" for c in q.options}
         if kits and set(rec.equipment) != kits:
             raise ValueError(f"recommendation equipment must cover exactly {sorted(kits)}")
+        if set(rec.form_cues) - exercise_ids:
+            raise ValueError(
+                f"form_cues name unknown exercises {sorted(set(rec.form_cues) - exercise_ids)}"
+            )
         if set(rec.per_leg) - exercise_ids:
             raise ValueError(
                 f"per_leg names unknown exercises {sorted(set(rec.per_leg) - exercise_ids)}"

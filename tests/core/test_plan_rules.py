@@ -271,6 +271,13 @@ def test_the_text_says_every_entry_of_the_plan(advice: dict[Person, Advice]) -> 
             assert ("drive up fast" in line) == fast, (a.person, line)
 
 
+def test_a_week_without_concerns_still_carries_form_cues(advice: dict[Person, Advice]) -> None:
+    for a in advice.values():
+        for line, day in zip(week_of(a.text).strip().splitlines(), a.plan, strict=True):
+            uncued = sum(1 for e in day["exercises"] if not e["cues"])
+            assert line.count("form:") == uncued, (a.person, line)
+
+
 def span(bounds: list[int]) -> str:
     return str(bounds[0]) if bounds[0] == bounds[1] else f"{bounds[0]}–{bounds[1]}"
 
