@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from bot.content import Content
+from bot.content import BOTH, Content
 from bot.content.models import LOADS, Adjustment, EquipmentRule, PlanEntry
 from bot.quiz import Recommendation
 
@@ -62,9 +62,7 @@ def build_plan(content: Content, rec: Recommendation) -> tuple[Day, ...]:
     days = [[_dosed(content, e, experience) for e in day.exercises] for day in template.days]
     for goal in rec.goals:
         for change in content.goal(goal).plan:
-            if experience not in change.not_for and not set(change.unless_concern) & set(
-                rec.concerns
-            ):
+            if _applies(change, experience, rec.concerns):
                 _adjust(days, change)
     return tuple(
         Day(day.label, tuple(_cued(content, _fitted(e, rule, experience), rec) for e in entries))
@@ -75,6 +73,10 @@ def build_plan(content: Content, rec: Recommendation) -> tuple[Day, ...]:
 def _dosed(content: Content, entry: PlanEntry, experience: str) -> Entry:
     dose = getattr(content.recommendation.doses[entry.dose], experience)
     return Entry(entry.exercise, entry.role, dose.sets, dose.reps, dose.load, dose.tempo)
+
+
+def _applies(change: Adjustment, experience: str, concerns: tuple[str, ...]) -> bool:
+    return experience not in change.not_for and not set(change.unless_concern) & set(concerns)
 
 
 def _lighter(load: str, cap: str) -> str:
@@ -143,9 +145,13 @@ def headline(content: Content, rec: Recommendation) -> str:
 
 
 def summary(content: Content, rec: Recommendation) -> str:
-    """One goal that leans both ways is no pull in two directions: it has its own wording."""
+    """Goals "pull in both directions" only when some lean on one lift and some on the other.
+
+    A goal that leans on both lifts is no pull either way, so it gets the `summary_no_pull` text.
+    """
     plan = content.recommendation.plans[rec.prioritize]
-    return plan.summary_one_goal if len(rec.goals) == 1 and plan.summary_one_goal else plan.summary
+    leans = {content.goal(g).leans for g in rec.goals} - {BOTH}
+    return plan.summary if len(leans) > 1 or not plan.summary_no_pull else plan.summary_no_pull
 
 
 def week_lines(content: Content, plan: tuple[Day, ...]) -> list[str]:

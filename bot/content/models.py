@@ -168,7 +168,7 @@ class Plan(Strict):
 
     headline: str
     summary: str
-    summary_one_goal: str = ""
+    summary_no_pull: str = Field("", description="when no two goals lean on different lifts")
     days: list[PlanDay] = Field(min_length=1)
     source: Source
 

@@ -289,14 +289,14 @@ def test_body_weight_and_beginner_advice_never_says_heavy(advice: dict[Person, A
             assert "heavy" not in lowered and "more load" not in lowered, a.person
 
 
-def test_one_goal_that_uses_both_lifts_is_not_called_a_pull_in_two_directions(
+def test_goals_that_use_both_lifts_are_not_called_a_pull_in_two_directions(
     advice: dict[Person, Advice],
 ) -> None:
-    alone = advice[Person(("overall_lower_body",), "intermediate", "full_gym", ())]
+    for goals in [("overall_lower_body",), ("injury_prevention", "overall_lower_body")]:
+        shared = advice[Person(goals, "intermediate", "full_gym", ())]
+        assert shared.prioritize == "both" and "both directions" not in shared.text, goals
     mixed = advice[Person(("glute_hypertrophy", "balance"), "intermediate", "full_gym", ())]
-    assert alone.prioritize == mixed.prioritize == "both"
-    assert "both directions" not in alone.text
-    assert "both directions" in mixed.text
+    assert mixed.prioritize == "both" and "both directions" in mixed.text
 
 
 def test_the_longest_advice_still_fits_one_discord_message(advice: dict[Person, Advice]) -> None:
