@@ -21,6 +21,7 @@ from bot.evaluation import EvalError, evaluate, format_report
 from bot.faq import Match
 from bot.logs import configure_logging, redact, secret_values
 from bot.messages import Delivery
+from bot.plan import DEFAULT_EQUIPMENT, DEFAULT_EXPERIENCE, build_plan
 from bot.quiz import UnknownAnswer, answer_ids, recommend
 from bot.replies import Buttons, recommendation_reply
 from bot.settings import Settings, SettingsError, load_settings
@@ -90,8 +91,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     rec = sub.add_parser("recommend", help="the questionnaire's advice for given answers")
     rec.add_argument("--goal", action="append", default=[], required=True)
     rec.add_argument("--concern", action="append", default=[])
-    rec.add_argument("--experience", default="")
-    rec.add_argument("--equipment", default="")
+    rec.add_argument("--experience", action="append", default=[], help="default: intermediate")
+    rec.add_argument("--equipment", action="append", default=[], help="default: full_gym")
     rec.add_argument("--json", action="store_true")
     rec.set_defaults(func=_recommend)
     ev = sub.add_parser("eval", help="FAQ accuracy on a JSONL file of {q, accept}")
@@ -144,32 +145,40 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _recommend(args: argparse.Namespace, settings: Settings) -> int:
     content = load_content(settings.content_dir)
+    experience = _one_value("experience", args.experience, DEFAULT_EXPERIENCE)
+    equipment = _one_value("equipment", args.equipment, DEFAULT_EQUIPMENT)
     for role, given in (
         ("concerns", args.concern),
-        ("experience", [args.experience]),
-        ("equipment", [args.equipment]),
+        ("experience", [experience]),
+        ("equipment", [equipment]),
     ):
         valid = answer_ids(content, role)
-        unknown = [g for g in given if g and g not in valid]
+        unknown = [g for g in given if g not in valid]
         if unknown:
             raise CliError(f"unknown {role} {unknown}; valid: {sorted(valid)}")
-    rec = recommend(content, args.goal, args.concern, args.experience, args.equipment)
+    rec = recommend(content, args.goal, args.concern, experience, equipment)
     reply = recommendation_reply(content, rec, Buttons("0", "0"), Delivery.SEND)
     text = plain_text(reply)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "prioritize": rec.prioritize,
-                    "goals": list(rec.goals),
-                    "cautions": list(rec.cautions),
-                    "text": text,
-                }
-            )
-        )
+        result = {
+            "prioritize": rec.prioritize,
+            "goals": list(rec.goals),
+            "cautions": list(rec.cautions),
+            "plan": [day.as_dict() for day in build_plan(content, rec)],
+            "text": text,
+        }
+        print(json.dumps(result))
     else:
         print(text)
     return 0
+
+
+def _one_value(name: str, given: list[str], default: str) -> str:
+    """A flag that may be repeated only with the same value; absent means the default."""
+    values = list(dict.fromkeys(given))
+    if len(values) > 1:
+        raise CliError(f"--{name} given twice with different values: {values}; give one")
+    return values[0] if values else default
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,6 +25,7 @@ class Recommendation:
     cautions: tuple[str, ...]
     equipment: str = ""
     concerns: tuple[str, ...] = ()
+    experience: str = ""
 
 
 def choices(content: Content, question: Question) -> list[Choice]:
@@ -60,7 +61,7 @@ def recommend(
         if (c.when_concern in concerns or (c.when_experience and c.when_experience == experience))
         and prioritize in (c.about, BOTH)
     )
-    return Recommendation(prioritize, ordered, cautions, equipment, tuple(concerns))
+    return Recommendation(prioritize, ordered, cautions, equipment, tuple(concerns), experience)
 
 
 def goals_from_answers(content: Content, answers: dict[str, list[str]]) -> list[str]:

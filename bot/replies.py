@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from bot import plan
 from bot.buttons import Action, ButtonData
 from bot.content import BOTH, Choice, Content, Question
 from bot.messages import Delivery, Layout, Option, Reply, ReplyKind, RichText, Section, plain, rich
@@ -146,19 +147,19 @@ def offered_choices(
 def recommendation_reply(
     content: Content, rec: Recommendation, buttons: Buttons, delivery: Delivery
 ) -> Reply:
-    """The advice: what to prioritise, why, cautions, and a week that fits both lifts in."""
-    plan = content.recommendation.plans[rec.prioritize]
+    """The advice: what to prioritise, why, cautions, and the week bot/plan.py built for them."""
     headings = content.texts.headings
     why = tuple(rich(f"**{content.goal(g).label}**: {content.goal(g).why}") for g in rec.goals)
     sections = [
-        Section(body=rich(plan.summary)),
+        Section(body=rich(plan.summary(content, rec))),
         Section(headings.why, items=why),
         Section(headings.trains, items=_what_it_trains(content, rec.prioritize)),
     ]
     cautions = [c.text for c in content.recommendation.cautions if c.id in rec.cautions]
     if cautions:
         sections.append(Section(headings.watch_out, items=tuple(rich(c) for c in cautions)))
-    sections.append(Section(headings.week, items=tuple(rich(line) for line in plan.week)))
+    week = plan.week_lines(content, plan.build_plan(content, rec))
+    sections.append(Section(headings.week, items=tuple(rich(line) for line in week)))
     note = content.recommendation.equipment_notes.get(rec.equipment, "")
     if note:
         sections.append(Section(headings.equipment, rich(note)))
@@ -172,7 +173,7 @@ def recommendation_reply(
     )
     return Reply(
         ReplyKind.RECOMMENDATION,
-        title=plain(rich(plan.headline)),
+        title=plain(rich(plan.headline(content, rec))),
         sections=tuple(sections),
         options=options,
         delivery=delivery,

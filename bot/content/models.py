@@ -13,6 +13,15 @@ logger = logging.getLogger(__name__)
 
 BOTH = "both"
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+EXPERIENCE_LEVELS = ("beginner", "intermediate", "advanced")
+LOADS = ("bodyweight", "light", "moderate", "heavy")  # lightest first: caps compare by index
+
+Source = Literal["seed", "practice"]  # the article, or mainstream conservative S&C practice
+Load = Literal["bodyweight", "light", "moderate", "heavy"]
+Role = Literal["main", "after_main_lift", "accessory"]
+Tempo = Literal["explosive", "controlled"]
+Experience = Literal["beginner", "intermediate", "advanced"]
+Range = tuple[int, int]
 
 
 class Strict(BaseModel):
@@ -64,11 +73,39 @@ class ExercisesFile(Strict):
         return unique_ids(value, "exercise")
 
 
+def _check_range(value: Range | None) -> Range | None:
+    if value is not None and not 1 <= value[0] <= value[1]:
+        raise ValueError(f"a range needs 1 <= low <= high, got {list(value)}")
+    return value
+
+
+class Adjustment(Strict):
+    """How a goal changes the plan's entries for one exercise (e.g. explosive hip thrusts)."""
+
+    exercise: str
+    entries: Literal["all", "first", "last"] = "all"
+    role: Role | None = None
+    tempo: Tempo | None = None
+    max_load: Load | None = None
+    reps: Range | None = None
+    note: str = Field("", max_length=60)
+    not_for: list[Experience] = Field(default_factory=list)
+    unless_concern: list[str] = Field(default_factory=list)
+    source: Source
+
+    @field_validator("reps")
+    @classmethod
+    def _ordered(cls, value: Range | None) -> Range | None:
+        return _check_range(value)
+
+
 class Goal(Strict):
     id: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=1, max_length=40)
     leans: str
     why: str
+    source: Source
+    plan: list[Adjustment] = Field(default_factory=list)
 
 
 class GoalsFile(Strict):
@@ -127,6 +164,8 @@ class Caution(Strict):
     when_concern: str = ""
     when_experience: str = ""
     text: str
+    cue: str = Field(min_length=1, max_length=70, description="the short form on a plan's day")
+    source: Source
 
     @model_validator(mode="after")
     def _has_trigger(self) -> Caution:
@@ -135,14 +174,77 @@ class Caution(Strict):
         return self
 
 
+class Dose(Strict):
+    """Sets, reps (per leg for single-leg lifts), load and tempo of one kind of entry."""
+
+    sets: Range
+    reps: Range
+    load: Load
+    tempo: Tempo | None = "controlled"
+
+    @field_validator("sets", "reps")
+    @classmethod
+    def _ordered(cls, value: Range) -> Range:
+        _check_range(value)
+        return value
+
+
+class PlanEntry(Strict):
+    exercise: str
+    role: Role
+    dose: str
+
+
+class PlanDay(Strict):
+    label: str = Field(min_length=1, max_length=30)
+    exercises: list[PlanEntry] = Field(min_length=1)
+
+
 class Plan(Strict):
+    """The week for one prioritisation: a template that experience, kit and goals adjust."""
+
     headline: str
     summary: str
-    week: list[str] = Field(min_length=1)
+    summary_no_pull: str = Field("", description="when no two goals lean on different lifts")
+    days: list[PlanDay] = Field(min_length=1)
+    source: Source
+
+
+class DoseLevels(Strict):
+    beginner: Dose
+    intermediate: Dose
+    advanced: Dose
+    source: Source
+
+
+class EquipmentRule(Strict):
+    """What a kit allows: the heaviest load per experience, and how each lift is done with it."""
+
+    max_load: dict[Experience, Load]
+    min_reps: int = Field(0, ge=0)
+    variants: dict[str, dict[Experience, str]] = Field(default_factory=dict)
+    source: Source
+
+    @field_validator("max_load")
+    @classmethod
+    def _every_level(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = set(EXPERIENCE_LEVELS) - set(value)
+        if missing:
+            raise ValueError(f"max_load needs every experience level; missing {sorted(missing)}")
+        return value
 
 
 class RecommendationFile(Strict):
     plans: dict[str, Plan]
+    doses: dict[str, DoseLevels]
+    equipment: dict[str, EquipmentRule]
+    per_leg: list[str] = Field(default_factory=list, description="single-leg lifts: reps per leg")
+    form_cues: dict[str, str] = Field(
+        default_factory=dict, description="said on an entry that has no caution cue"
+    )
+    roles: dict[Role, str] = Field(default_factory=dict)
+    loads: dict[Load, str] = Field(default_factory=dict)
+    tempos: dict[Tempo, str] = Field(default_factory=dict)
     cautions: list[Caution] = Field(default_factory=list)
     equipment_notes: dict[str, str] = Field(default_factory=dict)
     safety: str
@@ -299,6 +401,7 @@ class Content(Strict):
         if missing:
             raise ValueError(f"recommendation plans missing for {sorted(missing)}")
         answers = {c.id for q in self.quiz.questions for c in q.options}
+        self._check_plans(exercise_ids, answers)
         for caution in self.recommendation.cautions:
             if caution.about not in exercise_ids:
                 raise ValueError(f"caution {caution.id!r} is about unknown {caution.about!r}")
@@ -314,6 +417,36 @@ class Content(Strict):
             if unknown:
                 raise ValueError(f"faq topic {topic.id!r} relates to unknown {sorted(unknown)}")
         return self
+
+    def _check_plans(self, exercise_ids: set[str], answers: set[str]) -> None:
+        rec = self.recommendation
+        for key, plan in rec.plans.items():
+            for day in plan.days:
+                for entry in day.exercises:
+                    if entry.exercise not in exercise_ids:
+                        raise ValueError(f"plan {key!r} names unknown exercise {entry.exercise!r}")
+                    if entry.dose not in rec.doses:
+                        raise ValueError(f"plan {key!r} names unknown dose {entry.dose!r}")
+        kits = {c.id for q in self.quiz.questions if q.role == "equipment" for c in q.options}
+        if kits and set(rec.equipment) != kits:
+            raise ValueError(f"recommendation equipment must cover exactly {sorted(kits)}")
+        if set(rec.form_cues) - exercise_ids:
+            raise ValueError(
+                f"form_cues name unknown exercises {sorted(set(rec.form_cues) - exercise_ids)}"
+            )
+        if set(rec.per_leg) - exercise_ids:
+            raise ValueError(
+                f"per_leg names unknown exercises {sorted(set(rec.per_leg) - exercise_ids)}"
+            )
+        for kit, rule in rec.equipment.items():
+            if set(rule.variants) - exercise_ids:
+                raise ValueError(f"equipment {kit!r} has variants for unknown exercises")
+        for goal in self.goals.goals:
+            for change in goal.plan:
+                if change.exercise not in exercise_ids:
+                    raise ValueError(f"goal {goal.id!r} adjusts unknown {change.exercise!r}")
+                if set(change.unless_concern) - answers:
+                    raise ValueError(f"goal {goal.id!r} names an unknown concern")
 
     def goal(self, goal_id: str) -> Goal:
         return next(g for g in self.goals.goals if g.id == goal_id)

@@ -7,7 +7,8 @@ import itertools
 import pytest
 
 from bot.engine import Engine
-from bot.quiz import UnknownAnswer, recommend
+from bot.plan import build_plan
+from bot.quiz import UnknownAnswer, recommend, recommendation_from_answers
 from tests.contracts import QUIZ_CONTRACT
 
 CONTRACT = QUIZ_CONTRACT
@@ -52,3 +53,19 @@ def test_cautions_follow_concerns_and_experience(
 def test_unknown_goal_is_refused_with_the_valid_ids(engine: Engine) -> None:
     with pytest.raises(UnknownAnswer, match="glute_hypertrophy"):
         recommend(engine.content, ["bigger_biceps"], [])
+
+
+def test_quiz_answers_shape_the_week(engine: Engine) -> None:
+    """A beginner with only a step and sore knees gets body-weight step-ups with both cues."""
+    by_role = {q.role: q.id for q in engine.content.quiz.questions}
+    answers = {
+        by_role["goal"]: ["balance"],
+        by_role["experience"]: ["beginner"],
+        by_role["concerns"]: ["knee"],
+        by_role["equipment"]: ["bodyweight"],
+    }
+    rec = recommendation_from_answers(engine.content, answers)
+    assert (rec.experience, rec.equipment, rec.concerns) == ("beginner", "bodyweight", ("knee",))
+    steps = [e for day in build_plan(engine.content, rec) for e in day.exercises]
+    assert steps and all(e.load == "bodyweight" for e in steps)
+    assert all({"knee", "balance"} <= set(e.cues) for e in steps if e.exercise == "step_up")
