@@ -62,9 +62,9 @@ def directory_instead_of_goals(directory: Path) -> None:
     (directory / "goals.yaml").mkdir()
 
 
-def many_equipment_answers(data: Any) -> None:
-    question(data, "gear")["options"] += [
-        {"id": f"kit_{n}", "label": f"Kit {n}"} for n in range(30)
+def many_discomfort_answers(data: Any) -> None:
+    question(data, "pain")["options"] += [
+        {"id": f"ache_{n}", "label": f"Ache {n}"} for n in range(30)
     ]
 
 
@@ -106,8 +106,8 @@ BROKEN: list[tuple[str, Breakage, list[str]]] = [
     ("button data over 64 bytes", edited("faq.yaml", long_topic_id), ["faq.yaml", "bytes", "64"]),
     (
         "more buttons than Discord shows",
-        edited("quiz.yaml", many_equipment_answers),
-        ["quiz.yaml", "question 'gear'", "buttons", "25"],
+        edited("quiz.yaml", many_discomfort_answers),
+        ["quiz.yaml", "question 'pain'", "buttons", "25"],
     ),
     (
         "unknown placeholder in the menu title",
