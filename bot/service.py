@@ -12,6 +12,9 @@ import logging
 import random
 import secrets
 import weakref
+from dataclasses import dataclass
+
+from pydantic import TypeAdapter
 
 from bot.buttons import Action, BadButtonData, ButtonData
 from bot.content import Texts
@@ -28,6 +31,7 @@ from bot.messages import (
     PressEvent,
     Reply,
 )
+from bot.metrics import Metrics
 from bot.session import Session
 from bot.store.base import SessionKey, Store, StoreUnavailable, VersionConflict
 
@@ -36,14 +40,25 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = 0.005  # seconds after a lost race; doubles with each retry, with full jitter
 SHARED_ACTIONS = {Action.GO, Action.TOPIC, Action.PAGE}  # what a shared post's buttons may do
+OUTBOX: TypeAdapter[list[Reply]] = TypeAdapter(list[Reply])
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """How one event arrived: its platform id, where, and whether it is a crash replay."""
+
+    event_id: str | None
+    origin: Origin
+    replay: bool = False
 
 
 class CoachService:
     """Runs one event for one session against a store; safe to share between tasks and workers."""
 
-    def __init__(self, engine: Engine, store: Store) -> None:
+    def __init__(self, engine: Engine, store: Store, metrics: Metrics | None = None) -> None:
         self.engine = engine
         self.store = store
+        self.metrics = metrics
         self._store_down = False
         # One turn at a time per session in this process: its own tasks never race each other,
         # so version conflicts come only from other workers, and backing off settles those.
@@ -68,13 +83,19 @@ class CoachService:
         event: Event,
         event_id: str | None = None,
         origin: Origin = PRIVATE_CHAT,
+        *,
+        replay: bool = False,
     ) -> list[Reply]:
-        """Apply `event` to the session `key`; the replies to send (none for a duplicate)."""
+        """Apply `event` to the session `key`; the replies to send (none for a duplicate).
+
+        `replay` marks an update handled again after a crash: if its event was applied already,
+        the replies saved with it are returned to be sent again (they may never have left).
+        """
         admitted = self._admit(key, event)
         if isinstance(admitted, Reply):
             return [admitted]
         try:
-            replies = await self._handle(key, admitted, event_id, origin)
+            replies = await self._handle(key, admitted, Turn(event_id, origin, replay))
         except StoreUnavailable as exc:
             self._note_store_down(exc)
             return [self.engine.store_unavailable_reply()]
@@ -104,11 +125,9 @@ class CoachService:
             return self.engine.bad_button_reply()
         return ChoiceEvent(data, selected)
 
-    async def _handle(
-        self, key: SessionKey, event: EngineEvent, event_id: str | None, origin: Origin
-    ) -> list[Reply]:
+    async def _handle(self, key: SessionKey, event: EngineEvent, turn: Turn) -> list[Reply]:
         if isinstance(event, CommandEvent) and event.name is Command.FORGET:
-            if event_id is not None and not await self.store.mark_seen(event_id):
+            if turn.event_id is not None and not await self.store.mark_seen(turn.event_id):
                 return []
             await self.store.forget_user(key.platform, key.user)
             return [self.engine.forgotten_reply()]
@@ -116,23 +135,27 @@ class CoachService:
         if lock is None:
             lock = self._turns[key] = asyncio.Lock()
         async with lock:
-            return await self._apply(key, event, event_id, origin)
+            return await self._apply(key, event, turn)
 
-    async def _apply(
-        self, key: SessionKey, event: EngineEvent, event_id: str | None, origin: Origin
-    ) -> list[Reply]:
+    async def _apply(self, key: SessionKey, event: EngineEvent, turn: Turn) -> list[Reply]:
+        event_id = turn.event_id
         for attempt in range(MAX_ATTEMPTS):
             stored = await self._load(key)
             session = stored if stored is not None else self._fresh()
             if event_id is not None and event_id in session.seen_events:
-                logger.debug("duplicate event %s for %s ignored", event_id, key)
-                return []
+                logger.debug("duplicate event %s for %s", event_id, key)
+                replayed = turn.replay and session.outbox_event == event_id
+                return OUTBOX.validate_python(session.outbox) if replayed else []
+            if stored is None and event_id is not None and await self.store.seen(event_id):
+                return []  # applied before the user's /forget: nothing is created again
             expected = session.version
-            new_session, replies = self.engine.handle(session, event, key.user, origin)
+            new_session, replies = self.engine.handle(session, event, key.user, turn.origin)
             if stored is None and all(r.delivery is Delivery.ALERT for r in replies):
                 return replies  # a stray press on no conversation stores nothing
             if event_id is not None:
                 new_session.remember_event(event_id)
+                new_session.outbox_event = event_id
+                new_session.outbox = OUTBOX.dump_python(replies, mode="json")
             new_session.version = expected + 1
             try:
                 await self.store.save(key, new_session, expected)

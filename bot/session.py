@@ -45,6 +45,10 @@ class Session(BaseModel):
     flow: Literal["idle", "quiz"] = "idle"
     quiz: QuizState | None = None
     seen_events: list[str] = Field(default_factory=list)
+    # The replies to the newest event, kept until the next one: an update replayed after a crash
+    # (its event already applied) gets them again instead of nothing.
+    outbox_event: str = ""
+    outbox: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def nonce(self) -> str:

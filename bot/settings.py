@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     telegram_webhook_port: int = Field(8443, ge=1, le=65535)
     telegram_webhook_secret: SecretStr | None = None
     telegram_rate_limit: bool = True
+    telegram_in_flight: int = Field(16, ge=1, le=1024, description="updates handled at once")
+    inbox_takeover_seconds: float = Field(
+        30.0, ge=1, description="a dead worker's inbox entries are taken over after this"
+    )
 
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None

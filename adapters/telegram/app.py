@@ -1,17 +1,19 @@
 """Telegram adapter: builds the python-telegram-bot Application and runs it (polling or webhook).
 
-Wiring only: handlers.py translates updates, render.py builds messages; the core decides.
+Wiring only: updates.py receives, intake.py makes receiving durable and runs handlers in
+parallel across conversations, handlers.py translates, render.py builds messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
+import socket
 import traceback
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from datetime import timedelta
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,8 +34,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
+from adapters.metrics_http import add_metrics_routes
 from adapters.telegram.handlers import (
     CORE_COMMANDS,
     TYPING_DELAY,
@@ -41,6 +43,9 @@ from adapters.telegram.handlers import (
     CoachHandlers,
     Context,
 )
+from adapters.telegram.intake import DurableIntake
+from adapters.telegram.request import AiohttpRequest, closing_requests
+from adapters.telegram.updates import ALLOWED_UPDATES, poll, serving_webhook, webhook_app
 from bot.service import CoachService
 from bot.settings import Settings
 
@@ -48,9 +53,8 @@ logger = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-POLL_TIMEOUT = timedelta(seconds=25)
 RETRIES_ON_FLOOD = 3
+DRAIN_ON_STOP = 5.0  # seconds to finish what is in hand; the rest stays in the inbox
 SERVICE = "service"  # bot_data key: the service, for the error handler and command menus
 
 
@@ -60,16 +64,15 @@ def build_application(
     """The whole bot as one Application: requests, limits, handlers. Used by serve() and tests."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    # httpx logs every request URL at INFO, and the URL carries the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .request(_request(settings))
-        .get_updates_request(_request(settings))
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(_rate_limiter(settings))
+        .updater(None)  # updates arrive through the durable intake (updates.py, intake.py)
         .build()
     )
     app.bot_data[SERVICE] = service
@@ -88,12 +91,6 @@ def install_handlers(app: TelegramApp, handlers: CoachHandlers) -> None:
     private_other = new_message & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(private_other, handlers.on_other_message))
     app.add_error_handler(on_error)
-
-
-def _request(settings: Settings) -> HTTPXRequest:
-    # Plain-http base URLs (a local Bot API server) skip building a TLS context.
-    plain_http = settings.telegram_base_url.startswith("http://")
-    return HTTPXRequest(httpx_kwargs={"verify": False} if plain_http else None)
 
 
 def _rate_limiter(settings: Settings) -> AIORateLimiter:
@@ -118,37 +115,61 @@ async def register_commands(bot: Bot, service: CoachService) -> None:
 
 @asynccontextmanager
 async def running(app: TelegramApp, settings: Settings) -> AsyncIterator[TelegramApp]:
-    """Initialise, register commands, receive updates (polling or webhook); clean stop on exit."""
-    async with app:
-        await register_commands(app.bot, app.bot_data[SERVICE])
+    """Initialise, register commands, receive updates (polling or webhook) through the durable
+    intake; on exit stop receiving, finish what is in hand (briefly), and close everything."""
+    service: CoachService = app.bot_data[SERVICE]
+    intake = DurableIntake(
+        app,
+        service.store,
+        consumer=f"{socket.gethostname()}-{os.getpid()}",
+        in_flight=settings.telegram_in_flight,
+        takeover=settings.inbox_takeover_seconds,
+        metrics=service.metrics,
+    )
+    stop = asyncio.Event()
+    async with closing_requests(app), app, AsyncExitStack() as stack:
+        await register_commands(app.bot, service)
         await app.start()
-        updater = app.updater
-        assert updater is not None
+        tasks = [asyncio.create_task(intake.run(), name="telegram-intake")]
         if settings.telegram_webhook_url:
-            await _start_webhook(app, settings)
+            await stack.enter_async_context(_webhook(app, settings, intake, service))
         else:
-            await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+            tasks.append(asyncio.create_task(poll(app.bot, intake, stop), name="telegram-poll"))
         try:
             yield app
         finally:
-            if updater.running:
-                await updater.stop()
+            stop.set()
+            for task in tasks[1:]:
+                task.cancel()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(intake.drain(), DRAIN_ON_STOP)
+            tasks[0].cancel()
+            await intake.runner.close()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await app.stop()
 
 
-async def _start_webhook(app: TelegramApp, settings: Settings) -> None:
-    """Listen for Telegram's POSTs; every request must carry the secret token (else 403)."""
-    assert app.updater is not None and settings.telegram_webhook_url is not None
+@asynccontextmanager
+async def _webhook(
+    app: TelegramApp, settings: Settings, intake: DurableIntake, service: CoachService
+) -> AsyncIterator[None]:
+    """Listen for Telegram's POSTs (the secret token is checked on each) and tell Telegram where.
+
+    With METRICS_PORT equal to the webhook port, /metrics and /healthz are served here too."""
+    assert settings.telegram_webhook_url is not None
     secret = settings.telegram_webhook_secret
     token = secret.get_secret_value() if secret is not None else secrets.token_urlsafe(32)
-    await app.updater.start_webhook(
-        listen=settings.telegram_webhook_listen,
-        port=settings.telegram_webhook_port,
-        url_path=urlsplit(settings.telegram_webhook_url).path.lstrip("/"),
-        webhook_url=settings.telegram_webhook_url,
-        secret_token=token,
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    path = urlsplit(settings.telegram_webhook_url).path
+    web_app = webhook_app(intake, path, token)
+    if service.metrics is not None and settings.metrics_port == settings.telegram_webhook_port:
+        add_metrics_routes(web_app, service.metrics, service.store.ping)
+    async with serving_webhook(
+        web_app, settings.telegram_webhook_listen, settings.telegram_webhook_port
+    ):
+        await app.bot.set_webhook(
+            settings.telegram_webhook_url, secret_token=token, allowed_updates=ALLOWED_UPDATES
+        )
+        yield
 
 
 async def serve(settings: Settings, service: CoachService, stop: asyncio.Event) -> None:

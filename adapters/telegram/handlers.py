@@ -20,6 +20,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, filters
 
+from adapters.telegram.intake import REPLAYED
 from adapters.telegram.render import Rendered, alert_text, render
 from bot.messages import (
     PRIVATE_CHAT,
@@ -70,6 +71,11 @@ def session_key(update: Update) -> SessionKey | None:
 
 def event_id(update: Update) -> str:
     return f"{PLATFORM}:{update.update_id}"
+
+
+def replayed(update: Update, context: Context) -> bool:
+    """Handled again after a crash (the intake says so): saved replies may be sent again."""
+    return update.update_id in context.bot_data.get(REPLAYED, ())
 
 
 def is_group(message: Message) -> bool:
@@ -176,7 +182,9 @@ class CoachHandlers:
         if key is None or message is None:
             return
         async with typing_while_slow(context.bot, message.chat_id, self.typing_delay):
-            replies = await self.service.handle(key, event, event_id(update), origin(message))
+            replies = await self.service.handle(
+                key, event, event_id(update), origin(message), replay=replayed(update, context)
+            )
         reply_to = message.message_id if is_group(message) else None
         await deliver(context.bot, message.chat_id, replies, reply_to=reply_to)
 
@@ -192,7 +200,9 @@ class CoachHandlers:
             if key is not None and query.data:
                 event = PressEvent(query.data, offered_data(pressed))
                 where = origin(pressed) if pressed is not None else PRIVATE_CHAT
-                replies = await self.service.handle(key, event, event_id(update), where)
+                replies = await self.service.handle(
+                    key, event, event_id(update), where, replay=replayed(update, context)
+                )
         finally:
             await answer_query(query, replies)
         if key is not None:

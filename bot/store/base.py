@@ -60,6 +60,10 @@ class Store(ABC):
     (0 = no stored session) and raises VersionConflict otherwise.
     """
 
+    # Whether other processes share this store (Redis): then a restarted worker must not take
+    # over inbox entries another live worker is handling, only ones idle past the takeover time.
+    shared: bool = False
+
     @abstractmethod
     async def load(self, key: SessionKey) -> Session | None: ...
 

@@ -119,6 +119,8 @@ class RedisStore(Store):
     the inbox's keys are described in bot.store.redis_inbox.
     """
 
+    shared = True
+
     def __init__(
         self,
         client: Redis,

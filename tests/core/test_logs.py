@@ -100,7 +100,7 @@ async def converse_at_debug(engine: Engine, log_output: io.StringIO, *, hold: bo
     service = CoachService(engine, MemoryStore())
     try:
         async with running(build_application(settings, service), settings):
-            telegram = Telegram(fake)
+            telegram = Telegram(fake, service.store)
             said = await telegram.says(private_chat(ANNWYL), ANNWYL, WORDS)
             pressed = await telegram.presses(private_chat(ANNWYL), ANNWYL, "best fit")
     finally:

@@ -45,7 +45,7 @@ async def telegram(fake: FakeTelegram, service: CoachService) -> AsyncIterator[T
     """The bot running against the fake; afterwards every button press must have been answered."""
     settings = telegram_settings(fake)
     async with running(build_application(settings, service), settings):
-        yield Telegram(fake)
+        yield Telegram(fake, service.store)
     assert not fake.open_queries, f"callback queries left unanswered: {fake.open_queries}"
 
 

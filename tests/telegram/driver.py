@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from bot.store.base import Store
 from tests.telegram.fake_rules import utf16_length, visible_text
 from tests.telegram.fake_telegram import Call, FakeTelegram, JsonDict, StoredMessage
 
@@ -93,7 +95,7 @@ class Telegram:
     """Drives the fake as Telegram's users would: they type, they press buttons."""
 
     fake: FakeTelegram
-    probe: Person = field(default_factory=lambda: Person(424242, "Probe"))
+    store: Store
 
     # -- updates -----------------------------------------------------------------------------
     def message_update(
@@ -143,11 +145,17 @@ class Telegram:
         mine = [c for c in outputs if c.chat_id in (chat.id, None)]
         return Outcome(mine, update_id)
 
-    async def settle(self) -> None:
-        """Updates are handled in order, so once a probe message is answered all before it are."""
-        before = len(self.fake.sent_to(self.probe.id))
-        self.fake.push(self.message_update(private_chat(self.probe), self.probe, "/help"))
-        await self.fake.wait_for(lambda: len(self.fake.sent_to(self.probe.id)) > before)
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has confirmed every pushed update (so each is in its inbox) and
+        its inbox is empty (so each was handled and its replies sent)."""
+
+        async def handled() -> None:
+            while self.fake.confirmed_offset <= self.fake.last_update_id:
+                await asyncio.sleep(0.002)
+            while (await self.store.inbox_stats("telegram"))[0]:
+                await asyncio.sleep(0.002)
+
+        await asyncio.wait_for(handled(), timeout)
 
     # -- reading the chat --------------------------------------------------------------------
     def newest_with_button(self, chat: Chat, label: str) -> StoredMessage:

@@ -116,6 +116,8 @@ class FakeTelegram:
         self._updates: list[Pending] = []
         self._counts: dict[str, int] = {}
         self._next_update_id = 1000
+        self.last_update_id = 0  # the highest update id pushed
+        self.confirmed_offset = 0  # the highest offset the bot asked for: all below are confirmed
         self._next_message_id = 1
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -172,13 +174,14 @@ class FakeTelegram:
             update["update_id"] = self._next_update_id
             self._next_update_id += 1
         query = update.get("callback_query")
-        if query:
+        if query and query["id"] not in self.answered_queries:  # a re-delivery needs no answer
             self.open_queries.add(query["id"])
         for kind in ("message", "edited_message", "channel_post"):
             if kind in update:
                 chat = update[kind]["chat"]
                 self.chats.setdefault(int(chat["id"]), chat)
         self._updates.append(Pending(update))
+        self.last_update_id = max(self.last_update_id, int(update["update_id"]))
         asyncio.get_running_loop().create_task(self._notify())
         return int(update["update_id"])
 
@@ -254,6 +257,7 @@ class FakeTelegram:
 
     async def _get_updates(self, params: JsonDict) -> list[JsonDict]:
         offset = int(params.get("offset", 0) or 0)
+        self.confirmed_offset = max(self.confirmed_offset, offset)
         limit = int(params.get("limit", 100) or 100)
         timeout = float(params.get("timeout", 0) or 0)
         # Returned before and now below the offset = confirmed; an update pushed again with an

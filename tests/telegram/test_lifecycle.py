@@ -26,8 +26,8 @@ async def test_a_restart_mid_quiz_continues_where_the_old_bot_stopped(
 ) -> None:
     settings = telegram_settings(fake, store_url=f"sqlite:///{tmp_path / 'sessions.db'}")
     chat = private_chat(ann)
-    telegram = Telegram(fake)
     service = build_service(settings, engine)
+    telegram = Telegram(fake, service.store)
     async with running(build_application(settings, service), settings):
         await telegram.says(chat, ann, "/quiz")
         quiz = telegram.newest_from_bot(chat)
@@ -35,6 +35,7 @@ async def test_a_restart_mid_quiz_continues_where_the_old_bot_stopped(
     await service.store.close()
 
     service = build_service(settings, engine)
+    telegram = Telegram(fake, service.store)
     async with running(build_application(settings, service), settings):
         outcome = await telegram.presses(chat, ann, labels(quiz)[0], quiz)
     await service.store.close()
@@ -56,7 +57,8 @@ async def test_webhook_mode_accepts_updates_only_with_the_secret_token(
         telegram_webhook_port=port,
         telegram_webhook_secret="s3cret-token",
     )
-    update = Telegram(fake).message_update(private_chat(ann), ann, "/help") | {"update_id": 1}
+    update = Telegram(fake, service.store).message_update(private_chat(ann), ann, "/help")
+    update |= {"update_id": 1}
 
     async with (
         running(build_application(settings, service), settings),
@@ -79,7 +81,7 @@ async def test_serve_runs_until_stop_is_set_then_shuts_down(
     stop = asyncio.Event()
     task = asyncio.create_task(serve(telegram_settings(fake), service, stop))
     await fake.wait_for(lambda: any(c.method == "getUpdates" for c in fake.calls))
-    answered = await Telegram(fake).says(private_chat(ann), ann, "/help")
+    answered = await Telegram(fake, service.store).says(private_chat(ann), ann, "/help")
 
     stop.set()
     await asyncio.wait_for(task, timeout=5)

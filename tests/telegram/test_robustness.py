@@ -210,7 +210,7 @@ async def test_typing_shows_while_a_slow_reply_is_prepared(
     service = CoachService(engine, SlowStore())
     settings = telegram_settings(fake)
     async with running(build_application(settings, service, typing_delay=0), settings):
-        await Telegram(fake).says(private_chat(ann), ann, "/help")
+        await Telegram(fake, service.store).says(private_chat(ann), ann, "/help")
         await fake.wait_for(lambda: any(c.method == "sendChatAction" for c in fake.calls))
     await service.store.close()
 
