@@ -3,9 +3,10 @@
 Polling and the webhook both call `receive` (one write per batch) before Telegram is told the
 updates arrived; a consumer claims entries from the inbox, runs them through the Application's
 handlers (per conversation in order, conversations in parallel) and marks them done once the
-replies are sent. Entries a dead worker claimed are taken over after `takeover` seconds (at once
-on start when no other process shares the store). An entry claimed for the second time is a
-replay: its handler is told so, and the service sends the replies saved with it again.
+replies are sent. Entries a dead worker claimed are taken over after `takeover` seconds; when no
+other process shares the store (SQLite), everything claimed before this process started is
+taken over at once. An entry claimed for the second time is a replay: its handler is told so,
+and the service sends the replies saved with it again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Hashable, Sequence
 from contextlib import suppress
 from typing import Any
@@ -29,8 +31,11 @@ PLATFORM = "telegram"
 REPLAYED = "replayed_updates"  # bot_data key: update ids being handled again after a crash
 CLAIM_LIMIT = 256
 MAX_BUFFERED = 2048  # claimed and not finished; past this, claiming waits
-IDLE_CHECK = 5.0  # seconds between looks for a dead worker's entries when nothing arrives
+# Seconds between looks at the inbox when nothing arrives here: with a shared store another
+# worker may have received updates (and some may be a dead worker's to take over).
+IDLE_CHECK, SHARED_IDLE_CHECK = 5.0, 0.1
 RETRY_AFTER_OUTAGE = 1.0
+PROCESS_START_MARGIN = 0.001  # seconds: claims older than our start came from a dead process
 ROUTED = ("message", "edited_message", "callback_query")
 
 
@@ -65,7 +70,8 @@ class DurableIntake:
         self.metrics = metrics
         self.runner = KeyedRunner(in_flight)
         self._wake = asyncio.Event()
-        self._first_claim = True
+        self._started = time.time()
+        self._held: set[str] = set()  # claimed here and not finished
         app.bot_data.setdefault(REPLAYED, set())
 
     async def receive(self, entries: Sequence[tuple[str, bytes]]) -> None:
@@ -76,6 +82,14 @@ class DurableIntake:
 
     async def run(self) -> None:
         """Claim and dispatch until cancelled; a store outage pauses it, never ends it."""
+        keeping = asyncio.create_task(self._keep_claims()) if self.store.shared else None
+        try:
+            await self._claim_and_dispatch()
+        finally:
+            if keeping is not None:
+                keeping.cancel()
+
+    async def _claim_and_dispatch(self) -> None:
         while True:
             self._wake.clear()
             try:
@@ -84,13 +98,15 @@ class DurableIntake:
                 logger.warning("inbox unreachable, retrying: %s", exc)
                 await asyncio.sleep(RETRY_AFTER_OUTAGE)
                 continue
+            self._held.update(entry.id for entry in entries)
             for entry in entries:
                 payload = json.loads(entry.payload)
                 self.runner.submit(conversation_of(payload), self._job(entry, payload))
             if not entries:
                 await self._record_depth()
+                idle = SHARED_IDLE_CHECK if self.store.shared else IDLE_CHECK
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), IDLE_CHECK)
+                    await asyncio.wait_for(self._wake.wait(), idle)
 
     async def drain(self) -> None:
         """Wait for everything claimed so far to be handled (a graceful stop)."""
@@ -101,8 +117,9 @@ class DurableIntake:
         if room <= 0:
             await asyncio.sleep(0.01)
             return []
-        takeover = 0.0 if self._first_claim and not self.store.shared else self.takeover
-        self._first_claim = False
+        takeover = self.takeover
+        if not self.store.shared:  # only a process before this one can have left entries
+            takeover = time.time() - self._started + PROCESS_START_MARGIN
         return await self.store.inbox_claim(
             PLATFORM, self.consumer, min(room, CLAIM_LIMIT), takeover
         )
@@ -121,7 +138,15 @@ class DurableIntake:
 
         return handle
 
+    async def _keep_claims(self) -> None:
+        """While entries wait in this worker's queues, tell the store they are not abandoned."""
+        while True:
+            await asyncio.sleep(self.takeover / 3)
+            with suppress(StoreUnavailable):
+                await self.store.inbox_touch(PLATFORM, self.consumer, list(self._held))
+
     async def _done(self, entry_id: str) -> None:
+        self._held.discard(entry_id)
         for _ in range(3):
             try:
                 await self.store.inbox_done(PLATFORM, [entry_id])

@@ -103,6 +103,11 @@ class Store(ABC):
         ones claimed more than `min_idle` seconds ago and never finished (a dead worker's)."""
 
     @abstractmethod
+    async def inbox_touch(self, platform: str, consumer: str, ids: Sequence[str]) -> None:
+        """Still working on these (claimed by `consumer`): restart their idle time, so no other
+        worker takes them over while they wait in this worker's queue."""
+
+    @abstractmethod
     async def inbox_done(self, platform: str, ids: Sequence[str]) -> None:
         """Remove finished entries; unknown or already finished ids are ignored."""
 

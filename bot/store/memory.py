@@ -114,6 +114,13 @@ class MemoryStore(Store):
             claimed.append(held.entry)
         return claimed
 
+    async def inbox_touch(self, platform: str, consumer: str, ids: Sequence[str]) -> None:
+        pending, now = self._inbox.get(platform, {}), self._clock()
+        for update_id in ids:
+            held = pending.get(update_id)
+            if held is not None and held.consumer == consumer:
+                held.claimed_at = now
+
     async def inbox_done(self, platform: str, ids: Sequence[str]) -> None:
         pending = self._inbox.get(platform, {})
         for update_id in ids:

@@ -238,6 +238,9 @@ class RedisStore(Store):
     ) -> list[InboxEntry]:
         return await self._inbox.claim(platform, consumer, limit, min_idle)
 
+    async def inbox_touch(self, platform: str, consumer: str, ids: Sequence[str]) -> None:
+        await self._inbox.touch(platform, consumer, ids)
+
     async def inbox_done(self, platform: str, ids: Sequence[str]) -> None:
         await self._inbox.done(platform, ids)
 

@@ -57,6 +57,21 @@ end
 return out
 """
 
+# KEYS: stream, pending hash. ARGV: group, consumer, then update ids. XCLAIM to the consumer
+# that holds the entry, with JUSTID, restarts its idle time without counting a delivery.
+_TOUCH = """
+local args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0}
+for i = 3, #ARGV do
+    local sid = redis.call('HGET', KEYS[2], ARGV[i])
+    if sid and #redis.call('XPENDING', KEYS[1], ARGV[1], sid, sid, 1, ARGV[2]) == 1 then
+        args[#args + 1] = sid  -- still this consumer's: another may have taken it over
+    end
+end
+if #args == 5 then return 0 end
+args[#args + 1] = 'JUSTID'
+return #redis.call(unpack(args))
+"""
+
 # KEYS: stream, pending hash. ARGV: group, then update ids.
 _DONE = """
 local sids = {}
@@ -114,6 +129,7 @@ class RedisInbox:
         self._grouped: set[str] = set()
         self._put = client.register_script(_PUT)
         self._claim = client.register_script(_CLAIM)
+        self._touch = client.register_script(_TOUCH)
         self._done = client.register_script(_DONE)
         self._stats = client.register_script(_STATS)
 
@@ -164,6 +180,13 @@ class RedisInbox:
         except redis_errors.ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+
+    async def touch(self, platform: str, consumer: str, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        keys = [self._stream(platform), self._pending(platform)]
+        async with self._reaching("inbox_touch"):
+            await self._touch(keys=keys, args=[GROUP, consumer, *ids])
 
     async def done(self, platform: str, ids: Sequence[str]) -> None:
         if not ids:

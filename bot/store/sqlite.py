@@ -305,6 +305,11 @@ class SqliteStore(Store):
         claim = (consumer, limit, min_idle)
         return await self._write("inbox_claim", sql.inbox_claim, platform, claim, self._clock())
 
+    async def inbox_touch(self, platform: str, consumer: str, ids: Sequence[str]) -> None:
+        if ids:
+            held = (consumer, ids)
+            await self._write("inbox_touch", sql.inbox_touch, platform, held, self._clock())
+
     async def inbox_done(self, platform: str, ids: Sequence[str]) -> None:
         if ids:
             await self._write("inbox_done", sql.inbox_done, platform, ids)

@@ -163,6 +163,18 @@ def inbox_claim(
     return [InboxEntry(row[1], bytes(row[2]), row[3], row[4]) for row in sorted(rows)]
 
 
+def inbox_touch(
+    conn: sqlite3.Connection, platform: str, held: tuple[str, Sequence[str]], now: float
+) -> None:
+    """Restart the idle time of entries `consumer` still holds (held = consumer, ids)."""
+    consumer, ids = held
+    conn.execute(
+        "UPDATE inbox SET claimed_at=? WHERE platform=? AND consumer=? AND done=0"
+        " AND id IN (SELECT value FROM json_each(?))",
+        (now, platform, consumer, json.dumps(list(ids))),
+    )
+
+
 def inbox_done(conn: sqlite3.Connection, platform: str, ids: Sequence[str]) -> None:
     """Finished rows keep only their id (so a re-delivery stays a duplicate) until they expire."""
     conn.execute(

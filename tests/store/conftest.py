@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
-import os
 import shutil
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import redis
 
 from bot.engine import Engine
 from bot.service import CoachService
 from bot.store.base import Store
 from bot.store.memory import MemoryStore
-from bot.store.redis import RedisStore, safe_address
+from bot.store.redis import RedisStore
 from bot.store.sqlite import PURGE_INTERVAL, SqliteStore
 from tests.store.redis_server import free_port
 
 logger = logging.getLogger(__name__)
-
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-RUN_PREFIX = f"hipstep-test-{uuid.uuid4().hex[:10]}"
-_prefix_numbers = itertools.count()
 
 
 class FakeClock:
@@ -59,30 +51,6 @@ class StoreKit:
         store = self.open_store(session_ttl=session_ttl, event_ttl=event_ttl)
         self.opened.append(store)
         return store
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """The shared Redis, or a skip (a failure when REQUIRE_REDIS=1); our keys are removed after."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        reason = f"Redis not reachable at {safe_address(REDIS_URL)} ({exc}); set REDIS_URL"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but {reason}")
-        pytest.skip(reason)
-    yield REDIS_URL
-    doomed = list(client.scan_iter(match=f"{RUN_PREFIX}:*", count=1000))
-    if doomed:
-        client.delete(*doomed)
-    client.close()
-
-
-@pytest.fixture
-def redis_prefix(redis_url: str) -> str:
-    """A key prefix of this test alone, inside this run's prefix."""
-    return f"{RUN_PREFIX}:{next(_prefix_numbers)}"
 
 
 async def _real_sleep(seconds: float) -> None:

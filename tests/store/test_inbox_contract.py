@@ -82,6 +82,21 @@ async def test_a_dead_workers_entries_are_taken_over_only_after_min_idle(kit: St
     assert await store.inbox_stats("telegram") == (0, 0.0)
 
 
+async def test_entries_a_live_worker_still_holds_are_not_taken_over(kit: StoreKit) -> None:
+    """A worker touches what waits in its queue; only untouched entries count as abandoned."""
+    store = kit.open()
+    await store.inbox_put("telegram", BATCH)
+    await store.inbox_claim("telegram", "busy", limit=3, min_idle=0.3)
+    await kit.pass_time(0.2)
+    await store.inbox_touch("telegram", "busy", ["1001", "1002"])
+    await store.inbox_touch("telegram", "someone else", ["1003"])  # not theirs: no effect
+    await kit.pass_time(0.2)
+
+    taken = await store.inbox_claim("telegram", "other", limit=10, min_idle=0.3)
+
+    assert ids(taken) == ["1003"]
+
+
 async def test_platforms_have_separate_inboxes(store: Store) -> None:
     await store.inbox_put("telegram", BATCH[:1])
     assert await store.inbox_put("discord", BATCH[:1]) == 1

@@ -195,6 +195,14 @@ class FakeTelegram:
         self.chats.setdefault(int(chat["id"]), chat)
         return self._store(chat, sender, text, None)
 
+    def undelivered(self) -> list[JsonDict]:
+        """Updates the bot has not acknowledged yet (for a webhook sender)."""
+        return [p.update for p in self._updates]
+
+    def acknowledge(self, update_id: int) -> None:
+        """The bot answered a webhook POST with 2xx: Telegram forgets the update."""
+        self._updates = [p for p in self._updates if p.id != update_id]
+
     async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(condition), timeout)
