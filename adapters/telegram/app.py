@@ -34,6 +34,12 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from adapters.telegram.coach import (
+    COACH,
+    build_coach,
+    install_coach_handlers,
+    register_coach_commands,
+)
 from adapters.telegram.handlers import (
     CORE_COMMANDS,
     TYPING_DELAY,
@@ -73,6 +79,7 @@ def build_application(
         .build()
     )
     app.bot_data[SERVICE] = service
+    install_coach_handlers(app, build_coach(service, settings))  # before the core's handlers
     install_handlers(app, CoachHandlers(service, typing_delay))
     return app
 
@@ -121,6 +128,7 @@ async def running(app: TelegramApp, settings: Settings) -> AsyncIterator[Telegra
     """Initialise, register commands, receive updates (polling or webhook); clean stop on exit."""
     async with app:
         await register_commands(app.bot, app.bot_data[SERVICE])
+        await register_coach_commands(app.bot, app.bot_data[COACH])
         await app.start()
         updater = app.updater
         assert updater is not None
