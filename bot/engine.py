@@ -9,6 +9,7 @@ from bot import quiz, replies
 from bot.buttons import Action, ButtonData
 from bot.content import Content, Question
 from bot.faq import FaqMatcher
+from bot.groups import privacy
 from bot.messages import (
     PRIVATE_CHAT,
     ChoiceEvent,
@@ -55,10 +56,16 @@ class Engine:
         buttons = Buttons(owner, session.nonce)
         if isinstance(event, CommandEvent):
             result = self._command(session, buttons, event.name, event.argument)
-            return result[0], self._with_private_link(result[1], event.name, origin)
-        if isinstance(event, ChoiceEvent):
-            return self._choice(session, buttons, event)
-        return self._text(session, buttons, event.text)
+            session, out = result[0], self._with_private_link(result[1], event.name, origin)
+        elif isinstance(event, ChoiceEvent):
+            session, out = self._choice(session, buttons, event)
+            out = privacy.shared_press(out) if event.data.shared else out
+        else:
+            session, out = self._text(session, buttons, event.text)
+        out, moved = privacy.keep_private(self.content, out, origin)
+        if moved and session.flow == "quiz":
+            self._end_quiz(session)  # the health question goes on in a private chat
+        return session, out
 
     def command_menu(self, *, group: bool) -> list[tuple[str, str]]:
         """(command, description) for a platform's command list; groups leave some out."""
@@ -131,6 +138,8 @@ class Engine:
     def _start(self, session: Session, buttons: Buttons, payload: str) -> Result:
         if payload == "quiz":
             return self._start_quiz(session, buttons.owner, Delivery.SEND)
+        if payload == "compare":
+            return session, [replies.comparison_reply(self.content, buttons)]
         if payload == "faq" or payload in self._topic_ids:
             return self._faq(session, buttons, "" if payload == "faq" else payload)
         return session, [replies.text_reply(self.content.texts.welcome, self.content, buttons)]
@@ -250,6 +259,8 @@ class Engine:
                 return self._start_quiz(session, buttons.owner, Delivery.SEND)
             case Action.GO if data.value == "faq":
                 return self._faq(session, buttons, "")
+            case Action.GO if data.value == "compare":
+                return session, [replies.comparison_reply(self.content, buttons)]
         return self._quiz_press(session, buttons, data, event.selected)
 
     def _quiz_press(
@@ -305,7 +316,8 @@ class Engine:
             ]
         if found.suggestions:
             return [replies.suggestions_reply(self.content, found.suggestions, buttons)]
-        return [replies.text_reply(self.content.texts.out_of_scope, self.content, buttons)]
+        out_of_scope = self.content.texts.out_of_scope
+        return [replies.text_reply(out_of_scope, self.content, buttons, ReplyKind.DECLINE)]
 
     def _small_talk(self, talk: SmallTalk, buttons: Buttons) -> Reply:
         texts = self.content.texts

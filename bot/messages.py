@@ -101,6 +101,7 @@ class ReplyKind(StrEnum):
     FAQ_ANSWER = "faq_answer"
     MENU = "menu"
     NOTICE = "notice"  # a short side remark about a press
+    DECLINE = "decline"  # a question outside what the bot knows
     ERROR = "error"
 
 

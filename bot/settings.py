@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     discord_shard_id: int | None = Field(None, ge=0, description="this process's shard")
     discord_shard_count: int | None = Field(None, ge=1, description="shards across all processes")
     discord_free_text: bool = Field(False, description="answer any channel message (privileged)")
+    discord_coach_role: str | None = Field(None, description="a role whose members coach")
+    group_poll_edit_seconds: float = Field(3.0, ge=0, description="least time between poll edits")
 
     metrics_port: int | None = Field(None, ge=1, le=65535, description="serve /metrics, /healthz")
     metrics_host: str = "127.0.0.1"
@@ -77,6 +79,7 @@ class Settings(BaseSettings):
         "discord_shard_id",
         "discord_shard_count",
         "metrics_port",
+        "discord_coach_role",
         mode="before",
     )
     @classmethod

@@ -14,6 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord.coach import CoachedHandlers, add_coach_commands, build_handlers
 from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.handlers import ACK_BUDGET, DiscordHandlers
 from adapters.discord.render import MAX_OPTION_LABEL, clip
@@ -60,12 +61,19 @@ class CoachClient(discord.Client):
         self.sync_on_start = sync_on_start
         self.tree = CoachTree(self)
         add_commands(self.tree, texts)
+        add_coach_commands(self.tree, texts.coach.commands)
 
     async def setup_hook(self) -> None:
         """Components are dynamic items: presses on messages from earlier runs still arrive."""
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if isinstance(self.handlers, CoachedHandlers):
+            self.handlers.attach(self)
         if self.sync_on_start:
             await sync_tree(self)
+
+    async def on_ready(self) -> None:
+        if isinstance(self.handlers, CoachedHandlers):
+            self.handlers.start_checkins()
 
     async def on_message(self, message: discord.Message) -> None:
         """Free text: in DMs and when mentioned; in any channel only if DISCORD_FREE_TEXT."""
@@ -171,7 +179,9 @@ def build_client(
 ) -> CoachClient:
     return CoachClient(
         settings,
-        DiscordHandlers(service, ack_budget),
+        build_handlers(
+            service, settings.discord_coach_role, settings.event_ttl_seconds, ack_budget=ack_budget
+        ),
         service.texts,
         sync_on_start=settings.discord_sync_on_start,
     )

@@ -36,6 +36,12 @@ from telegram.ext import (
 )
 
 from adapters.metrics_http import add_metrics_routes
+from adapters.telegram.coach import (
+    COACH,
+    build_coach,
+    install_coach_handlers,
+    register_coach_commands,
+)
 from adapters.telegram.handlers import (
     CORE_COMMANDS,
     TYPING_DELAY,
@@ -76,7 +82,9 @@ def build_application(
         .build()
     )
     app.bot_data[SERVICE] = service
-    install_handlers(app, CoachHandlers(service, typing_delay))
+    coach = build_coach(service, settings)
+    install_coach_handlers(app, coach)  # before the core's handlers
+    install_handlers(app, CoachHandlers(service, typing_delay, after_turn=coach.after_turn))
     return app
 
 
@@ -129,6 +137,7 @@ async def running(app: TelegramApp, settings: Settings) -> AsyncIterator[Telegra
     stop = asyncio.Event()
     async with closing_requests(app), app, AsyncExitStack() as stack:
         await register_commands(app.bot, service)
+        await register_coach_commands(app.bot, app.bot_data[COACH])
         await app.start()
         tasks = [asyncio.create_task(intake.run(), name="telegram-intake")]
         if settings.telegram_webhook_url:

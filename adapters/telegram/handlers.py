@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 from telegram import (
@@ -44,6 +44,8 @@ TYPING_REPEAT = 4.5  # Telegram clears the indicator after 5 s
 CORE_COMMANDS = tuple(c.value for c in Command)
 
 Context = ContextTypes.DEFAULT_TYPE
+# Called after the core answered a message (e.g. the coach tools count declined questions).
+AfterTurn = Callable[[SessionKey, Event, Origin, list[Reply]], Awaitable[None]]
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -144,9 +146,15 @@ async def show_typing(bot: Bot, chat_id: int) -> None:
 class CoachHandlers:
     """The bot's handlers; they translate and deliver, the service decides what to say."""
 
-    def __init__(self, service: CoachService, typing_delay: float = TYPING_DELAY) -> None:
+    def __init__(
+        self,
+        service: CoachService,
+        typing_delay: float = TYPING_DELAY,
+        after_turn: AfterTurn | None = None,
+    ) -> None:
         self.service = service
         self.typing_delay = typing_delay
+        self.after_turn = after_turn
 
     # -- messages ----------------------------------------------------------------------------
     async def on_command(self, update: Update, context: Context) -> None:
@@ -185,6 +193,8 @@ class CoachHandlers:
             replies = await self.service.handle(
                 key, event, event_id(update), origin(message), replay=replayed(update, context)
             )
+        if self.after_turn is not None:
+            await self.after_turn(key, event, origin(message), replies)
         reply_to = message.message_id if is_group(message) else None
         await deliver(context.bot, message.chat_id, replies, reply_to=reply_to)
 

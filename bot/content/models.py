@@ -321,6 +321,45 @@ class Headings(Strict):
     watch_for: str
 
 
+class CoachTexts(Strict):
+    """What the bot says to and for a group's coach (bot/groups); placeholders as named."""
+
+    commands: dict[str, str] = Field(description="the coach commands' descriptions")
+    not_coach: str = Field(max_length=190)
+    post_usage: str
+    post_quiz: str
+    post_faq: str
+    post_compare: str
+    open_privately_label: str = Field(max_length=40)
+    here_label: str = Field(max_length=40)
+    private_note: str = Field(description="the one-line note in a group when answers go private")
+    poll_prompt: str
+    poll_tally: str = Field(description="placeholder {voters}")
+    poll_names: str = Field(description="placeholder {names}")
+    poll_close_label: str = Field(max_length=40)
+    poll_already_open: str
+    poll_none_open: str
+    vote_noted: str = Field(max_length=150, description="placeholder {goals}")
+    vote_cleared: str = Field(max_length=150)
+    results_title: str
+    results_priority: str = Field(description="placeholders {exercise} {share}")
+    results_priority_both: str
+    results_split: str = Field(description="placeholders {sessions} {lead} {other}")
+    results_minority: str
+    results_personal: str
+    results_empty: str
+    results_heading_split: str
+    results_heading_votes: str
+    unanswered_title: str
+    unanswered_none: str
+    unanswered_line: str = Field(description="placeholders {count} {text}")
+    checkin_usage: str
+    checkin_set: str = Field(description="placeholders {day} {time} {zone}")
+    checkin_off: str
+    checkin_none: str
+    checkin_post: str
+
+
 class Texts(Strict):
     """The bot's own lines: greetings, help, errors, labels, headings."""
 
@@ -363,6 +402,7 @@ class Texts(Strict):
     commands: dict[str, str] = Field(
         description="the command menus' descriptions: every command but start, 1-100 characters"
     )
+    coach: CoachTexts
 
     @field_validator("commands")
     @classmethod

@@ -115,6 +115,23 @@ class Store(ABC):
     async def inbox_stats(self, platform: str) -> tuple[int, float]:
         """How many entries are waiting or in hand, and the age in seconds of the oldest."""
 
+    @abstractmethod
+    async def record_load(self, name: str) -> tuple[int, str] | None:
+        """A named record (group poll, schedule, counts): its version and JSON body, or None."""
+
+    @abstractmethod
+    async def record_save(self, name: str, body: str, expected_version: int) -> int:
+        """Compare-and-set a record (0 = not stored yet); returns the new version, or raises
+        VersionConflict when someone wrote it since it was loaded."""
+
+    @abstractmethod
+    async def record_delete(self, name: str) -> None:
+        """Remove a record; an unknown name is ignored."""
+
+    @abstractmethod
+    async def record_names(self, prefix: str) -> list[str]:
+        """The names of the stored records that start with `prefix`, sorted."""
+
     async def ping(self) -> None:  # noqa: B027 - optional hook, a no-op for in-process stores
         """Raise StoreUnavailable if the backend is down; in-process stores are always up."""
 

@@ -37,6 +37,7 @@ class MemoryStore(Store):
         self._seen: dict[str, float] = {}
         self._inbox: dict[str, dict[str, _Held]] = {}  # platform -> id -> entry, oldest first
         self._inbox_ids: dict[tuple[str, str], float] = {}  # (platform, id) -> expiry
+        self._records: dict[str, tuple[int, str]] = {}
         self._session_ttl = session_ttl
         self._event_ttl = event_ttl
         self._clock = clock
@@ -132,3 +133,19 @@ class MemoryStore(Store):
             return 0, 0.0
         oldest = next(iter(pending.values())).entry.received_at
         return len(pending), max(0.0, self._clock() - oldest)
+
+    async def record_load(self, name: str) -> tuple[int, str] | None:
+        return self._records.get(name)
+
+    async def record_save(self, name: str, body: str, expected_version: int) -> int:
+        current = self._records.get(name, (0, ""))[0]
+        if current != expected_version:
+            raise VersionConflict(name)
+        self._records[name] = (current + 1, body)
+        return current + 1
+
+    async def record_delete(self, name: str) -> None:
+        self._records.pop(name, None)
+
+    async def record_names(self, prefix: str) -> list[str]:
+        return sorted(n for n in self._records if n.startswith(prefix))

@@ -22,6 +22,7 @@ from bot.store.base import (
     VersionConflict,
 )
 from bot.store.redis_inbox import RedisInbox
+from bot.store.redis_records import RedisRecords
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class RedisStore(Store):
         self._forget = client.register_script(_FORGET)
         self._event_stem = f"{prefix}:event:"
         self._inbox = RedisInbox(client, prefix, self._event_ttl_ms, _part, self._reaching)
+        self._records = RedisRecords(client, prefix, self._reaching)
 
     @classmethod
     def from_url(
@@ -246,6 +248,18 @@ class RedisStore(Store):
 
     async def inbox_stats(self, platform: str) -> tuple[int, float]:
         return await self._inbox.stats(platform)
+
+    async def record_load(self, name: str) -> tuple[int, str] | None:
+        return await self._records.load(name)
+
+    async def record_save(self, name: str, body: str, expected_version: int) -> int:
+        return await self._records.save(name, body, expected_version)
+
+    async def record_delete(self, name: str) -> None:
+        await self._records.delete(name)
+
+    async def record_names(self, prefix: str) -> list[str]:
+        return await self._records.names(prefix)
 
     async def ping(self) -> None:
         async with self._reaching("ping"):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from bot.session import Session
+from bot.store import sqlite_records as records
 from bot.store import sqlite_sql as sql
 from bot.store.base import (
     InboxEntry,
@@ -316,6 +317,20 @@ class SqliteStore(Store):
 
     async def inbox_stats(self, platform: str) -> tuple[int, float]:
         return await self._call("inbox_stats", sql.inbox_stats, platform, self._clock())
+
+    async def record_load(self, name: str) -> tuple[int, str] | None:
+        return await self._call("record_load", records.load, name)
+
+    async def record_save(self, name: str, body: str, expected_version: int) -> int:
+        if not await self._write("record_save", records.save, name, body, expected_version):
+            raise VersionConflict(name)
+        return expected_version + 1
+
+    async def record_delete(self, name: str) -> None:
+        await self._write("record_delete", records.delete, name)
+
+    async def record_names(self, prefix: str) -> list[str]:
+        return await self._call("record_names", records.names, prefix)
 
     async def ping(self) -> None:
         await self._call("ping", lambda conn: conn.execute("SELECT 1").fetchone())

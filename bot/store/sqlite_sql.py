@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS inbox (
     UNIQUE (platform, id)
 );
 CREATE INDEX IF NOT EXISTS inbox_waiting ON inbox (platform, done, seq);
+CREATE TABLE IF NOT EXISTS records (
+    name TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL
+);
 """
 
 

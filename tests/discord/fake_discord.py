@@ -169,6 +169,8 @@ class FakeDiscord:
         self.refused: list[str] = []
         self.channel_posts: list[JsonDict] = []  # plain messages the bot sent to channels
         self.requests: list[str] = []
+        self.permissions: dict[int, int] = {}  # user id -> their permission bits in the guild
+        self.roles: dict[int, list[int]] = {}  # user id -> their role ids in the guild
         self._ids = itertools.count(1_300_000_000_000_000_000)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -183,6 +185,7 @@ class FakeDiscord:
         r.add_put("/api/v10/applications/{app}/guilds/{guild}/commands", self._sync)
         r.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
         r.add_post("/api/v10/channels/{channel}/messages", self._channel_message)
+        r.add_patch("/api/v10/channels/{channel}/messages/{message}", self._edit_channel_message)
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
         r.add_patch(
             "/api/v10/webhooks/{app}/{token}/messages/{message}", self._edit_webhook_message
@@ -290,11 +293,11 @@ class FakeDiscord:
             payload["guild_id"] = str(place.guild_id)
             payload["member"] = {
                 "user": person.payload(),
-                "roles": [],
+                "roles": [str(r) for r in self.roles.get(person.id, [])],
                 "deaf": False,
                 "mute": False,
                 "joined_at": "2024-01-01T00:00:00+00:00",
-                "permissions": "0",
+                "permissions": str(self.permissions.get(person.id, 0)),
                 "flags": 0,
             }
         if message is not None:
@@ -502,6 +505,16 @@ class FakeDiscord:
         }
         self.channel_posts.append(post)
         return _json(post)
+
+    async def _edit_channel_message(self, request: web.Request) -> web.Response:
+        """The bot edits one of its messages (e.g. a poll it posted earlier) by its id."""
+        shown = self.messages.get(int(request.match_info["message"]))
+        if shown is None:
+            raise Refused(404, 10008, "Unknown Message")
+        body = await request.json()
+        _check_message(body, creating=False)
+        self._apply_edit(shown, body)
+        return _json(shown.payload)
 
     async def _followup(self, request: web.Request) -> web.Response:
         pending = self._by_token(request.match_info["token"])

@@ -112,6 +112,7 @@ class FakeTelegram:
         self.answered_queries: set[str] = set()
         self.blocked_chats: set[int] = set()
         self.chats: dict[int, JsonDict] = {}
+        self.statuses: dict[tuple[int, int], str] = {}  # (chat, user) -> creator/administrator
         self._failures: dict[str, list[ApiError]] = {}
         self._updates: list[Pending] = []
         self._counts: dict[str, int] = {}
@@ -138,6 +139,7 @@ class FakeTelegram:
             "close": self._ok,
             "logOut": self._ok,
             "deleteMessage": self._delete_message,
+            "getChatMember": self._get_chat_member,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -329,6 +331,22 @@ class FakeTelegram:
         self.open_queries.discard(query_id)
         self.answered_queries.add(query_id)
         return True
+
+    async def _get_chat_member(self, params: JsonDict) -> JsonDict:
+        """A member's status: as set in `statuses` (creator, administrator), else member."""
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = self.statuses.get((chat_id, user_id), "member")
+        member: JsonDict = {"status": status, "user": {"id": user_id, "is_bot": False}}
+        member["user"]["first_name"] = f"user{user_id}"
+        if status == "creator":
+            member["is_anonymous"] = False
+        if status == "administrator":
+            rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats")
+            rights += ("can_restrict_members", "can_promote_members", "can_change_info")
+            rights += ("can_invite_users", "can_post_stories", "can_edit_stories")
+            rights += ("can_delete_stories",)
+            member |= dict.fromkeys(rights, True) | {"can_be_edited": False, "is_anonymous": False}
+        return member
 
     async def _set_my_commands(self, params: JsonDict) -> bool:
         for command in params["commands"]:
