@@ -24,7 +24,7 @@ from bot.messages import (
     rich,
 )
 from bot.replies import Buttons, notice
-from bot.session import QuizState, Session
+from bot.session import QuizState, Session, forked
 from bot.smalltalk import SmallTalk, SmallTalkIndex
 
 logger = logging.getLogger(__name__)
@@ -44,13 +44,14 @@ class Engine:
         self.small_talk = SmallTalkIndex(content.lexicon)
         self._topic_ids = {t.id for t in content.faq.topics}
         self._question_ids = {q.id for q in content.quiz.questions}
+        self._plain_labels: dict[str, str] = {}
 
     # -- entry point -------------------------------------------------------------------------
     def handle(
         self, session: Session, event: EngineEvent, owner: str, origin: Origin = PRIVATE_CHAT
     ) -> Result:
         """Apply one event for the user `owner`; the input session is never modified."""
-        session = session.model_copy(deep=True)
+        session = forked(session)
         self._drop_unknown_quiz(session)
         buttons = Buttons(owner, session.nonce)
         if isinstance(event, CommandEvent):
@@ -345,8 +346,8 @@ class Engine:
         self, text: str, question: Question, answers: dict[str, list[str]]
     ) -> str | None:
         """The answer id whose label (or id) was typed, including a multi question's Done/None."""
-        plain = self.matcher.normalizer.plain
-        typed = plain(text)
+        plain = self._plain_label
+        typed = self.matcher.normalizer.plain(text)
         if not typed:
             return None
         offered = [
@@ -360,6 +361,13 @@ class Engine:
             if label and typed in (plain(label), answer.replace("_", " "))
         }
         return hits.pop() if len(hits) == 1 else None
+
+    def _plain_label(self, label: str) -> str:
+        """A label's words as typed; labels come from content, so each is worked out once."""
+        found = self._plain_labels.get(label)
+        if found is None:
+            found = self._plain_labels[label] = self.matcher.normalizer.plain(label)
+        return found
 
 
 QUIZ_ACTIONS = {Action.ANSWER, Action.SELECT, Action.DONE, Action.NONE, Action.BACK, Action.CANCEL}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -110,6 +111,11 @@ class Goal(Strict):
 
 class GoalsFile(Strict):
     goals: list[Goal] = Field(min_length=1)
+
+    @cached_property
+    def choices(self) -> tuple[Choice, ...]:
+        """The goals as quiz answers, built once (content never changes once loaded)."""
+        return tuple(Choice(id=g.id, label=g.label) for g in self.goals)
 
     @field_validator("goals")
     @classmethod
