@@ -9,6 +9,7 @@ from bot import quiz, replies
 from bot.buttons import Action, ButtonData
 from bot.content import Content, Question
 from bot.faq import FaqMatcher
+from bot.followup import FollowUps, profile_of
 from bot.messages import (
     PRIVATE_CHAT,
     ChoiceEvent,
@@ -42,6 +43,7 @@ class Engine:
         self.content = content
         self.matcher = FaqMatcher(content.faq.topics, content.lexicon)
         self.small_talk = SmallTalkIndex(content.lexicon)
+        self.followups = FollowUps(content, self.matcher.normalizer)
         self._topic_ids = {t.id for t in content.faq.topics}
         self._question_ids = {q.id for q in content.quiz.questions}
         self._plain_labels: dict[str, str] = {}
@@ -235,6 +237,7 @@ class Engine:
         except quiz.UnknownAnswer:  # the goals answered were removed from content meanwhile
             return self._start_quiz(session, owner, delivery)
         self._end_quiz(session)
+        session.profile = profile_of(rec)  # for follow-ups such as "and for beginners?"
         buttons = Buttons(owner, session.nonce)
         return session, [replies.recommendation_reply(self.content, rec, buttons, delivery)]
 
@@ -294,7 +297,14 @@ class Engine:
             return self._start_quiz(session, buttons.owner, Delivery.SEND)
         if talk is not None and not force_faq:
             return session, [self._small_talk(talk, buttons)]
-        return session, self._faq_reply(text, buttons)
+        return session, self._follow_up(session, text, buttons) or self._faq_reply(text, buttons)
+
+    def _follow_up(self, session: Session, text: str, buttons: Buttons) -> list[Reply] | None:
+        """After a quiz, "and for beginners?" re-plans this person's week (bot/followup.py)."""
+        asked = self.followups.detect(text) if session.profile is not None else None
+        if asked is None or session.profile is None:
+            return None
+        return self.followups.reply(session.profile, asked, buttons)
 
     def _faq_reply(self, text: str, buttons: Buttons) -> list[Reply]:
         """One reply per topic asked about, the main one first; or suggestions; or a decline."""
