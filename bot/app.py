@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.content import load_content
 from bot.engine import Engine
-from bot.service import CoachService
 from bot.settings import Settings
-from bot.store.factory import open_store
+
+if TYPE_CHECKING:
+    from bot.service import CoachService
 
 logger = logging.getLogger(__name__)
 
@@ -20,4 +22,7 @@ def load_engine(settings: Settings) -> Engine:
 
 def build_service(settings: Settings, engine: Engine | None = None) -> CoachService:
     """A ready service: the engine from content and the store STORE_URL names."""
+    from bot.service import CoachService  # not needed (nor asyncio) to answer one question
+    from bot.store.factory import open_store
+
     return CoachService(engine or load_engine(settings), open_store(settings))

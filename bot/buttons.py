@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 logger = logging.getLogger(__name__)
 
@@ -100,17 +101,27 @@ class ButtonData:
 
 
 def _validate(data: ButtonData) -> None:
-    if not _OWNER.fullmatch(data.owner) or not _NONCE.fullmatch(data.nonce):
+    _check_stamp(data.owner, data.nonce)
+    _check_fields(data.action, data.question, data.value)
+
+
+@lru_cache(maxsize=1024)  # one reply packs all its options with the same owner and nonce
+def _check_stamp(owner: str, nonce: str) -> None:
+    if not _OWNER.fullmatch(owner) or not _NONCE.fullmatch(nonce):
         raise BadButtonData("bad owner or nonce")
-    if (data.action in _NEEDS_QUESTION) != bool(data.question):
-        raise BadButtonData(f"action {data.action.name} and question disagree")
-    if data.question and not _ID.fullmatch(data.question):
+
+
+@lru_cache(maxsize=4096)  # the same few content ids are packed on every reply: check them once
+def _check_fields(action: Action, question: str, value: str) -> None:
+    if (action in _NEEDS_QUESTION) != bool(question):
+        raise BadButtonData(f"action {action.name} and question disagree")
+    if question and not _ID.fullmatch(question):
         raise BadButtonData("bad question id")
-    if data.action in _NEEDS_ID_VALUE and not _ID.fullmatch(data.value):
+    if action in _NEEDS_ID_VALUE and not _ID.fullmatch(value):
         raise BadButtonData("bad value id")
-    if data.action is Action.PAGE and not (
-        data.value.isascii() and data.value.isdecimal() and int(data.value) <= MAX_PAGE
+    if action is Action.PAGE and not (
+        value.isascii() and value.isdecimal() and int(value) <= MAX_PAGE
     ):
         raise BadButtonData("bad page number")
-    if data.action not in _NEEDS_ID_VALUE | {Action.PAGE} and data.value:
-        raise BadButtonData(f"action {data.action.name} takes no value")
+    if action not in _NEEDS_ID_VALUE | {Action.PAGE} and value:
+        raise BadButtonData(f"action {action.name} takes no value")

@@ -9,6 +9,7 @@ from bot import quiz, replies
 from bot.buttons import Action, ButtonData
 from bot.content import Content, Question
 from bot.faq import FaqMatcher
+from bot.followup import FollowUps, profile_of
 from bot.groups import privacy
 from bot.messages import (
     PRIVATE_CHAT,
@@ -25,7 +26,7 @@ from bot.messages import (
     rich,
 )
 from bot.replies import Buttons, notice
-from bot.session import QuizState, Session
+from bot.session import QuizState, Session, forked
 from bot.smalltalk import SmallTalk, SmallTalkIndex
 
 logger = logging.getLogger(__name__)
@@ -43,15 +44,17 @@ class Engine:
         self.content = content
         self.matcher = FaqMatcher(content.faq.topics, content.lexicon)
         self.small_talk = SmallTalkIndex(content.lexicon)
+        self.followups = FollowUps(content, self.matcher.normalizer)
         self._topic_ids = {t.id for t in content.faq.topics}
         self._question_ids = {q.id for q in content.quiz.questions}
+        self._plain_labels: dict[str, str] = {}
 
     # -- entry point -------------------------------------------------------------------------
     def handle(
         self, session: Session, event: EngineEvent, owner: str, origin: Origin = PRIVATE_CHAT
     ) -> Result:
         """Apply one event for the user `owner`; the input session is never modified."""
-        session = session.model_copy(deep=True)
+        session = forked(session)
         self._drop_unknown_quiz(session)
         buttons = Buttons(owner, session.nonce)
         if isinstance(event, CommandEvent):
@@ -243,6 +246,7 @@ class Engine:
         except quiz.UnknownAnswer:  # the goals answered were removed from content meanwhile
             return self._start_quiz(session, owner, delivery)
         self._end_quiz(session)
+        session.profile = profile_of(rec)  # for follow-ups such as "and for beginners?"
         buttons = Buttons(owner, session.nonce)
         return session, [replies.recommendation_reply(self.content, rec, buttons, delivery)]
 
@@ -304,7 +308,14 @@ class Engine:
             return self._start_quiz(session, buttons.owner, Delivery.SEND)
         if talk is not None and not force_faq:
             return session, [self._small_talk(talk, buttons)]
-        return session, self._faq_reply(text, buttons)
+        return session, self._follow_up(session, text, buttons) or self._faq_reply(text, buttons)
+
+    def _follow_up(self, session: Session, text: str, buttons: Buttons) -> list[Reply] | None:
+        """After a quiz, "and for beginners?" re-plans this person's week (bot/followup.py)."""
+        asked = self.followups.detect(text) if session.profile is not None else None
+        if asked is None or session.profile is None:
+            return None
+        return self.followups.reply(session.profile, asked, buttons)
 
     def _faq_reply(self, text: str, buttons: Buttons) -> list[Reply]:
         """One reply per topic asked about, the main one first; or suggestions; or a decline."""
@@ -357,8 +368,8 @@ class Engine:
         self, text: str, question: Question, answers: dict[str, list[str]]
     ) -> str | None:
         """The answer id whose label (or id) was typed, including a multi question's Done/None."""
-        plain = self.matcher.normalizer.plain
-        typed = plain(text)
+        plain = self._plain_label
+        typed = self.matcher.normalizer.plain(text)
         if not typed:
             return None
         offered = [
@@ -372,6 +383,13 @@ class Engine:
             if label and typed in (plain(label), answer.replace("_", " "))
         }
         return hits.pop() if len(hits) == 1 else None
+
+    def _plain_label(self, label: str) -> str:
+        """A label's words as typed; labels come from content, so each is worked out once."""
+        found = self._plain_labels.get(label)
+        if found is None:
+            found = self._plain_labels[label] = self.matcher.normalizer.plain(label)
+        return found
 
 
 QUIZ_ACTIONS = {Action.ANSWER, Action.SELECT, Action.DONE, Action.NONE, Action.BACK, Action.CANCEL}

@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.buttons import ButtonData
 
@@ -125,6 +126,7 @@ RichText = tuple[Span, ...]
 _STRONG = re.compile(r"\*\*(.+?)\*\*")
 
 
+@lru_cache(maxsize=2048)  # nearly every markup is a content text, parsed again on each reply
 def rich(markup: str) -> RichText:
     """Content's light markup (`**bold**`) as spans: parsed here once, never by adapters."""
     spans: list[Span] = []

@@ -31,7 +31,7 @@ class Recommendation:
 def choices(content: Content, question: Question) -> list[Choice]:
     """The answers a question offers; goal questions offer the goals from content."""
     if question.options_from_goals:
-        return [Choice(id=g.id, label=g.label) for g in content.goals.goals]
+        return list(content.goals.choices)
     return list(question.options)
 
 

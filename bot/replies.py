@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot import plan
 from bot.buttons import Action, ButtonData
@@ -46,6 +47,7 @@ class Buttons:
         )
 
 
+@lru_cache(maxsize=512)  # content texts, split the same way every time
 def sections_from(markup: str, heading: str = "") -> tuple[Section, ...]:
     """Content text as sections: paragraphs become bodies, lines starting '• ' their items."""
     sections: list[Section] = []

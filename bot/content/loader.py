@@ -61,6 +61,7 @@ FILES = {
     "recommendation": "recommendation.yaml",
     "faq": "faq.yaml",
     "lexicon": "lexicon.yaml",
+    "followups": "followups.yaml",
 }
 
 # Texts filled in with str.format and the fields each may use; every other text takes none.

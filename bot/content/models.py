@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
+from string import Formatter
 from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -110,6 +112,11 @@ class Goal(Strict):
 
 class GoalsFile(Strict):
     goals: list[Goal] = Field(min_length=1)
+
+    @cached_property
+    def choices(self) -> tuple[Choice, ...]:
+        """The goals as quiz answers, built once (content never changes once loaded)."""
+        return tuple(Choice(id=g.id, label=g.label) for g in self.goals)
 
     @field_validator("goals")
     @classmethod
@@ -305,6 +312,55 @@ class Lexicon(Strict):
         return {k.lower(): [v.lower() for v in vs] for k, vs in value.items()}
 
 
+class FollowUpAnswer(Strict):
+    """A quiz answer someone can ask about after the quiz, and the ways they write it."""
+
+    role: Literal["experience", "equipment", "concerns"]
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=40, description="how the bot says it")
+    phrases: list[str] = Field(min_length=1)
+
+
+class FollowUpsFile(Strict):
+    """Follow-up questions after a quiz ("and for beginners?"): what they look like, what to say."""
+
+    starts: list[str] = Field(min_length=1)
+    ignore: list[str] = Field(default_factory=list)
+    answers: list[FollowUpAnswer] = Field(default_factory=list)
+    changed: str = Field(description="placeholders {new} and {old}")
+    added: str = Field(description="placeholder {new}: a concern added")
+    already: str = Field(description="placeholder {new}: the answer they already gave")
+    same_week: str
+
+    @field_validator("answers")
+    @classmethod
+    def _one_entry_per_answer(cls, value: list[FollowUpAnswer]) -> list[FollowUpAnswer]:
+        seen = [(a.role, a.id) for a in value]
+        repeated = sorted({f"{r}/{i}" for r, i in seen if seen.count((r, i)) > 1})
+        if repeated:
+            raise ValueError(f"answers listed twice: {', '.join(repeated)}")
+        return value
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> FollowUpsFile:
+        rules = (("changed", {"new", "old"}), ("added", {"new"}), ("already", {"new"}))
+        for name, allowed in rules:
+            text = getattr(self, name)
+            try:
+                used = {f for _, f, _, _ in Formatter().parse(text) if f is not None}
+            except ValueError as exc:
+                raise ValueError(f"{name}: braces do not pair up ({exc})") from None
+            if used - allowed:
+                raise ValueError(f"{name}: unknown placeholder {sorted(used - allowed)}")
+        return self
+
+    def check_answers(self, offered: dict[str, set[str]]) -> None:
+        """Every answer named must be one the quiz offers for that role."""
+        for answer in self.answers:
+            if answer.id not in offered.get(answer.role, set()):
+                raise ValueError(f"follow-up answer {answer.role}/{answer.id} is no quiz answer")
+
+
 class Headings(Strict):
     """Section headings of recommendations and the side-by-side comparison."""
 
@@ -427,6 +483,7 @@ class Content(Strict):
     recommendation: RecommendationFile
     faq: FaqFile
     lexicon: Lexicon
+    followups: FollowUpsFile
 
     @model_validator(mode="after")
     def _cross_check(self) -> Content:
@@ -448,6 +505,10 @@ class Content(Strict):
             for trigger in (caution.when_concern, caution.when_experience):
                 if trigger and trigger not in answers:
                     raise ValueError(f"caution {caution.id!r} names unknown answer {trigger!r}")
+        offered: dict[str, set[str]] = {}
+        for question in self.quiz.questions:
+            offered.setdefault(question.role, set()).update(c.id for c in question.options)
+        self.followups.check_answers(offered)
         roles = [q.role for q in self.quiz.questions]
         if "goal" not in roles:
             raise ValueError("the quiz needs a question with role: goal")
