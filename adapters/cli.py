@@ -11,11 +11,14 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
 
 from adapters import console
+from adapters.metrics_http import serving_metrics
 from bot.app import build_service
 from bot.cli import CliError, RunFailed, build_parser, close_after, redacted
 from bot.cli import main as core_main
+from bot.metrics import create_metrics
 from bot.service import CoachService
 from bot.settings import Settings
 
@@ -57,7 +60,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     serves = _servers(settings)
     if not serves:
         raise CliError("set TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN (or try: hipstep chat)")
-    service = build_service(settings)
+    service = build_service(settings, metrics=create_metrics())
     try:
         asyncio.run(close_after(service, _serve_all(settings, service, serves)))
     except Exception as exc:
@@ -73,7 +76,16 @@ async def _serve_all(settings: Settings, service: CoachService, serves: list[Ser
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await service.store.ping()
-    await asyncio.gather(*(serve(settings, service, stop) for serve in serves))
+    assert service.metrics is not None
+    webhook_serves_metrics = bool(settings.telegram_webhook_url) and (
+        settings.metrics_port == settings.telegram_webhook_port
+    )
+    async with AsyncExitStack() as stack:
+        if not webhook_serves_metrics:
+            await stack.enter_async_context(
+                serving_metrics(settings, service.metrics, service.store.ping)
+            )
+        await asyncio.gather(*(serve(settings, service, stop) for serve in serves))
 
 
 def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ from bot.engine import Engine
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.metrics import Metrics
     from bot.service import CoachService
 
 logger = logging.getLogger(__name__)
@@ -20,9 +21,11 @@ def load_engine(settings: Settings) -> Engine:
     return Engine(load_content(settings.content_dir))
 
 
-def build_service(settings: Settings, engine: Engine | None = None) -> CoachService:
+def build_service(
+    settings: Settings, engine: Engine | None = None, metrics: Metrics | None = None
+) -> CoachService:
     """A ready service: the engine from content and the store STORE_URL names."""
     from bot.service import CoachService  # not needed (nor asyncio) to answer one question
     from bot.store.factory import open_store
 
-    return CoachService(engine or load_engine(settings), open_store(settings))
+    return CoachService(engine or load_engine(settings), open_store(settings), metrics)

@@ -61,7 +61,7 @@ def create_metrics(registry: CollectorRegistry | None = None) -> Metrics:
         ),
         turn_seconds=Histogram(
             "hipstep_turn_seconds",
-            "Time from receiving an update to the last reply delivered.",
+            "Time the core took for one turn: checks, session load, engine, save.",
             ["platform"],
             buckets=TURN_BUCKETS,
             registry=registry,

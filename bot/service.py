@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import secrets
+import time
 import weakref
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from bot.messages import (
     Origin,
     PressEvent,
     Reply,
+    ReplyKind,
+    TextEvent,
 )
 from bot.metrics import Metrics
 from bot.session import Session
@@ -41,6 +44,7 @@ MAX_ATTEMPTS = 8
 FIRST_BACKOFF = 0.005  # seconds after a lost race; doubles with each retry, with full jitter
 SHARED_ACTIONS = {Action.GO, Action.TOPIC, Action.PAGE}  # what a shared post's buttons may do
 OUTBOX: TypeAdapter[list[Reply]] = TypeAdapter(list[Reply])
+EVENT_KINDS = {CommandEvent: "command", PressEvent: "press", TextEvent: "text"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,18 +95,35 @@ class CoachService:
         `replay` marks an update handled again after a crash: if its event was applied already,
         the replies saved with it are returned to be sent again (they may never have left).
         """
+        started = time.perf_counter()
         admitted = self._admit(key, event)
         if isinstance(admitted, Reply):
-            return [admitted]
+            replies = [admitted]
+        else:
+            replies = await self._turn(key, admitted, Turn(event_id, origin, replay))
+        if self.metrics is not None:
+            self._record(key.platform, event, replies, time.perf_counter() - started)
+        return replies
+
+    async def _turn(self, key: SessionKey, event: EngineEvent, turn: Turn) -> list[Reply]:
         try:
-            replies = await self._handle(key, admitted, Turn(event_id, origin, replay))
+            replies = await self._handle(key, event, turn)
         except StoreUnavailable as exc:
             self._note_store_down(exc)
+            if self.metrics is not None:
+                self.metrics.store_errors.inc()
             return [self.engine.store_unavailable_reply()]
         if self._store_down:
             self._store_down = False
             logger.info("session store reachable again")
         return replies
+
+    def _record(self, platform: str, event: Event, replies: list[Reply], seconds: float) -> None:
+        assert self.metrics is not None
+        self.metrics.updates.labels(platform, EVENT_KINDS[type(event)]).inc()
+        self.metrics.turn_seconds.labels(platform).observe(seconds)
+        if any(r.kind is ReplyKind.DECLINE for r in replies):
+            self.metrics.faq_declines.labels(platform).inc()
 
     def _admit(self, key: SessionKey, event: Event) -> EngineEvent | Reply:
         """A press counts only if its data is well formed, on the message pressed, and the

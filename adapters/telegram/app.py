@@ -12,7 +12,7 @@ import os
 import secrets
 import socket
 import traceback
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +24,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -44,6 +44,7 @@ from adapters.telegram.coach import (
 )
 from adapters.telegram.handlers import (
     CORE_COMMANDS,
+    PLATFORM,
     TYPING_DELAY,
     AddressedToBot,
     CoachHandlers,
@@ -52,6 +53,7 @@ from adapters.telegram.handlers import (
 from adapters.telegram.intake import DurableIntake
 from adapters.telegram.request import AiohttpRequest, closing_requests
 from adapters.telegram.updates import ALLOWED_UPDATES, poll, serving_webhook, webhook_app
+from bot.metrics import Metrics
 from bot.service import CoachService
 from bot.settings import Settings
 
@@ -77,7 +79,7 @@ def build_application(
         .base_file_url(settings.telegram_base_file_url)
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(_rate_limiter(settings))
+        .rate_limiter(_rate_limiter(settings, service.metrics))
         .updater(None)  # updates arrive through the durable intake (updates.py, intake.py)
         .build()
     )
@@ -101,11 +103,45 @@ def install_handlers(app: TelegramApp, handlers: CoachHandlers) -> None:
     app.add_error_handler(on_error)
 
 
-def _rate_limiter(settings: Settings) -> AIORateLimiter:
-    """Telegram's flood limits when enabled; RetryAfter is honoured either way."""
+def _rate_limiter(settings: Settings, metrics: Metrics | None) -> AIORateLimiter:
+    """Telegram's flood limits when enabled; RetryAfter is honoured (and counted) either way."""
     if settings.telegram_rate_limit:
-        return AIORateLimiter(max_retries=RETRIES_ON_FLOOD)
-    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=RETRIES_ON_FLOOD)
+        return CountingRateLimiter(metrics, max_retries=RETRIES_ON_FLOOD)
+    return CountingRateLimiter(
+        metrics, overall_max_rate=0, group_max_rate=0, max_retries=RETRIES_ON_FLOOD
+    )
+
+
+Answer = bool | dict[str, Any] | list[dict[str, Any]]  # what a Bot API call returns
+
+
+class CountingRateLimiter(AIORateLimiter):
+    """PTB's limiter, counting each RetryAfter (429) Telegram answers before it waits."""
+
+    def __init__(self, metrics: Metrics | None, **limits: Any) -> None:
+        super().__init__(**limits)
+        self._metrics = metrics
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Answer]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Answer:
+        metrics = self._metrics
+
+        async def counted(*a: Any, **k: Any) -> Answer:
+            try:
+                return await callback(*a, **k)
+            except RetryAfter:
+                if metrics is not None:
+                    metrics.retry_after.labels(PLATFORM).inc()
+                raise
+
+        return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
 
 
 async def register_commands(bot: Bot, service: CoachService) -> None:
