@@ -1,11 +1,15 @@
-"""Telegram end to end: updates/s through our real Application vs a bare PTB echo bot.
+"""Telegram end to end: updates/s through our real bot vs a bare python-telegram-bot echo bot.
 
-Both bots poll the same loopback fake Bot API server (tests/telegram/fake_telegram.py, run in
-its own process) in the same run. Each update is a private-chat text message that gets exactly
-one sendMessage back; the clock runs from pushing a batch until the last reply arrives.
-A third bar, the echo bot sending one of our real replies (HTML + keyboard), separates the
-cost of a richer message (on both sides of the wire) from our own per-update work.
-Flood limits are OFF for both (ours keeps only RetryAfter handling): with Telegram's limits on,
+Four bots poll the same kind of loopback fake Bot API server (tests/telegram/fake_telegram.py,
+run in its own process), interleaved round by round in one run:
+  ours, sqlite + durable intake   the default store; every update written to the inbox first
+  ours, memory store              the same code path with an in-process store
+  echo, PTB defaults              ApplicationBuilder's defaults (HTTPXRequest), echoing the text
+  echo, our request class         the same echo bot on adapters/telegram/request.AiohttpRequest
+The last one shows how much of our lead is the HTTP layer rather than our own work. Each
+update is a private-chat question that gets exactly one sendMessage back (ours: the real FAQ
+answer, HTML with a keyboard); the clock runs from pushing a batch until the last reply arrives.
+Flood limits are OFF for all (ours keeps only RetryAfter handling): with Telegram's limits on,
 a bot sends at most ~30 messages/s by design, which would measure the limiter, not the bot.
 
 Run: .venv/bin/python benchmarks/bench_telegram.py [--updates 2000] [--rounds 3]
@@ -34,17 +38,12 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 import aiohttp  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
+from telegram.request import BaseRequest  # noqa: E402
 
 from adapters.telegram.app import build_application, running  # noqa: E402
-from adapters.telegram.render import Rendered, render  # noqa: E402
+from adapters.telegram.request import AiohttpRequest  # noqa: E402
 from bot.app import build_service, load_engine  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.messages import TextEvent  # noqa: E402
-from bot.service import CoachService  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
-from bot.store.base import SessionKey  # noqa: E402
-from bot.store.memory import MemoryStore  # noqa: E402
 
 TOKEN = "123456:TEST-token"
 USERS = 200
@@ -132,32 +131,24 @@ def ours(store_url: str) -> Runner:
     return run
 
 
-def echo_bot(reply: Rendered | None = None) -> Runner:
-    """The library's ceiling: a bare PTB echo bot with the same HTTP settings. With `reply`, it
-    sends that fixed HTML + keyboard instead, to tell payload cost from our own overhead."""
+def echo_bot(request: Callable[[], BaseRequest] | None = None) -> Runner:
+    """The library's own speed: a bare PTB echo bot, on its default request class or `request`."""
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
-        if reply is None:
-            await context.bot.send_message(update.message.chat_id, update.message.text)
-        else:
-            await context.bot.send_message(
-                update.message.chat_id, reply.parts[0], parse_mode="HTML", reply_markup=reply.markup
-            )
+        await context.bot.send_message(update.message.chat_id, update.message.text)
 
-    return lambda url: _echo_app(url, echo)
+    return lambda url: _echo_app(url, echo, request)
 
 
 @asynccontextmanager
-async def _echo_app(url: str, echo: Any) -> AsyncIterator[None]:
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .base_url(f"{url}/bot")
-        .request(HTTPXRequest(httpx_kwargs={"verify": False}))
-        .get_updates_request(HTTPXRequest(httpx_kwargs={"verify": False}))
-        .build()
-    )
+async def _echo_app(
+    url: str, echo: Any, request: Callable[[], BaseRequest] | None
+) -> AsyncIterator[None]:
+    builder = ApplicationBuilder().token(TOKEN).base_url(f"{url}/bot")
+    if request is not None:
+        builder = builder.request(request()).get_updates_request(request())
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     async with app:
         await app.start()
@@ -170,13 +161,6 @@ async def _echo_app(url: str, echo: Any) -> AsyncIterator[None]:
             await app.stop()
 
 
-async def sample_reply(engine: Engine, question: str) -> Rendered:
-    """A real FAQ answer with its keyboard, as our bot would send it."""
-    service = CoachService(engine, MemoryStore())
-    key = SessionKey("telegram", "1", "1")
-    return render((await service.handle(key, TextEvent(question)))[0], "HipStepBot")
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=2000)
@@ -186,10 +170,10 @@ async def main() -> None:
     questions = [t.question for t in engine.content.faq.topics] + ["hi", "which is better?"]
     with tempfile.TemporaryDirectory() as tmp:
         runners: dict[str, Runner] = {
-            "bare PTB echo bot": echo_bot(),
-            "echo, our reply": echo_bot(await sample_reply(engine, questions[0])),
+            "ours, sqlite + durable intake": ours(f"sqlite:///{tmp}/bench-{{run}}.db"),
             "ours, memory store": ours("memory://"),
-            "ours, sqlite store": ours(f"sqlite:///{tmp}/bench-{{run}}.db"),
+            "echo, PTB defaults": echo_bot(),
+            "echo, our request class": echo_bot(AiohttpRequest),
         }
         results: dict[str, list[float]] = {name: [] for name in runners}
         for _ in range(args.rounds):
@@ -199,18 +183,18 @@ async def main() -> None:
                 print(f"  {name}: {rate:.0f}/s", file=sys.stderr)
                 results[name].append(rate)
     print(f"Telegram end to end, {args.updates} updates x {args.rounds} rounds, flood limits off,")
-    print("fake Bot API in its own process on 127.0.0.1 (median updates/s, min-max):")
+    print(f"fake Bot API in its own process on 127.0.0.1, {os.cpu_count()} CPUs")
+    print("(median updates/s, min-max):")
     for name, rates in results.items():
+        median = statistics.median(rates)
+        print(f"  {name:30} {median:7.0f}/s   ({min(rates):.0f}-{max(rates):.0f})")
+    echo = statistics.median(results["echo, PTB defaults"])
+    fast_echo = statistics.median(results["echo, our request class"])
+    for name in ("ours, sqlite + durable intake", "ours, memory store"):
+        rate = statistics.median(results[name])
         print(
-            f"  {name:20} {statistics.median(rates):7.0f}/s   ({min(rates):.0f}-{max(rates):.0f})"
-        )
-    echo = statistics.median(results["bare PTB echo bot"])
-    rich = statistics.median(results["echo, our reply"])
-    for name in ("ours, memory store", "ours, sqlite store"):
-        ours_rate = statistics.median(results[name])
-        print(
-            f"  ratio {name:20} {ours_rate / echo:.2f} of the bare echo bot, "
-            f"{ours_rate / rich:.2f} of the echo bot sending our reply"
+            f"  ratio {name:30} {rate / echo:.2f}x the echo bot on PTB defaults, "
+            f"{rate / fast_echo:.2f}x the echo bot on our request class"
         )
 
 

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 from telegram import (
     Bot,
@@ -14,12 +15,14 @@ from telegram import (
     Message,
     MessageEntity,
     ReplyParameters,
+    TelegramObject,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, filters
 
+from adapters.telegram import bot_api
 from adapters.telegram.intake import REPLAYED
 from adapters.telegram.render import Rendered, alert_text, render
 from bot.messages import (
@@ -249,19 +252,24 @@ async def answer_query(query: CallbackQuery, replies: list[Reply]) -> None:
         logger.debug("callback query %s not answered: %s", query.id, exc)
 
 
+def as_json(value: TelegramObject | None) -> dict[str, Any] | None:
+    return value.to_dict() if value is not None else None
+
+
 async def send(bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None = None) -> bool:
     """Send the parts in order; False when the user blocked the bot (nothing more to send)."""
     last = len(rendered.parts) - 1
     for number, part in enumerate(rendered.parts):
         quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        params = {
+            "chat_id": chat_id,
+            "text": part,
+            "parse_mode": ParseMode.HTML.value,
+            "reply_markup": as_json(rendered.markup) if number == last else None,
+            "reply_parameters": as_json(quote) if number == 0 else None,
+        }
         try:
-            await bot.send_message(
-                chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=rendered.markup if number == last else None,
-                reply_parameters=quote if number == 0 else None,
-            )
+            await bot_api.call(bot, "sendMessage", params)
         except Forbidden as exc:
             logger.info("chat %s cannot receive messages (%s); skipped", chat_id, exc)
             return False
@@ -271,14 +279,15 @@ async def send(bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None 
 async def edit_in_place(bot: Bot, message: Message, rendered: Rendered) -> bool:
     """Replace the pressed message; False if it cannot be edited (then the caller sends anew)."""
     first, rest = rendered.parts[0], rendered.parts[1:]
+    params = {  # in PTB's order, so the request is byte for byte the one PTB would make
+        "text": first,
+        "chat_id": message.chat_id,
+        "message_id": message.message_id,
+        "parse_mode": ParseMode.HTML.value,
+        "reply_markup": None if rest else as_json(rendered.markup),
+    }
     try:
-        await bot.edit_message_text(
-            first,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=None if rest else rendered.markup,
-        )
+        await bot_api.call(bot, "editMessageText", params)
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             logger.info("message %s not editable (%s); sending anew", message.message_id, exc)

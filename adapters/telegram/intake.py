@@ -72,6 +72,8 @@ class DurableIntake:
         self._wake = asyncio.Event()
         self._started = time.time()
         self._held: set[str] = set()  # claimed here and not finished
+        self._finished: list[str] = []  # finished, to be marked done in the store
+        self._flushing: asyncio.Task[None] | None = None
         app.bot_data.setdefault(REPLAYED, set())
 
     async def receive(self, entries: Sequence[tuple[str, bytes]]) -> None:
@@ -109,8 +111,10 @@ class DurableIntake:
                     await asyncio.wait_for(self._wake.wait(), idle)
 
     async def drain(self) -> None:
-        """Wait for everything claimed so far to be handled (a graceful stop)."""
+        """Wait for everything claimed so far to be handled and marked done (a graceful stop)."""
         await self.runner.join()
+        if self._flushing is not None:
+            await self._flushing
 
     async def _claim(self) -> list[InboxEntry]:
         room = MAX_BUFFERED - self.runner.pending
@@ -146,14 +150,22 @@ class DurableIntake:
                 await self.store.inbox_touch(PLATFORM, self.consumer, list(self._held))
 
     async def _done(self, entry_id: str) -> None:
+        """Mark finished; entries finishing in the same loop tick share one store write."""
         self._held.discard(entry_id)
+        self._finished.append(entry_id)
+        if len(self._finished) == 1:
+            self._flushing = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(0)  # let the other jobs finishing now join this batch
+        ids, self._finished = self._finished, []
         for _ in range(3):
             try:
-                await self.store.inbox_done(PLATFORM, [entry_id])
+                await self.store.inbox_done(PLATFORM, ids)
                 return
             except StoreUnavailable:
                 await asyncio.sleep(RETRY_AFTER_OUTAGE)
-        logger.error("inbox entry %s handled but not marked done; it may be replayed", entry_id)
+        logger.error("%d inbox entries handled but not marked done; may be replayed", len(ids))
 
     async def _record_depth(self) -> None:
         if self.metrics is None:

@@ -11,17 +11,15 @@ import asyncio
 import hmac
 import json
 import logging
-import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any
 
 from aiohttp import web
 from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.warnings import PTBUserWarning
 
+from adapters.telegram import bot_api
 from adapters.telegram.intake import DurableIntake
 from bot.store.base import StoreUnavailable
 
@@ -30,12 +28,7 @@ logger = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLL_TIMEOUT = timedelta(seconds=25)
 BACKOFF = 1.0
-RAW_GET_UPDATES_HINT = r"Please use 'Bot\.getUpdates'"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-# We ask for getUpdates through do_api_request to keep the raw JSON (stored as received, parsed
-# once when handled); PTB only suggests the parsing method instead. Harmless, and only this one.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
 async def poll(
@@ -47,7 +40,8 @@ async def poll(
     seconds = int(timeout.total_seconds())
     while not stop.is_set():
         try:
-            batch = await raw_updates(bot, offset, seconds)
+            asked = {"offset": offset, "timeout": seconds, "allowed_updates": ALLOWED_UPDATES}
+            batch = await bot_api.call(bot, "getUpdates", asked, read_timeout=seconds + 10)
             await intake.receive([(str(u["update_id"]), json.dumps(u).encode()) for u in batch])
         except (TelegramError, StoreUnavailable) as exc:
             logger.warning("polling paused (%s); retrying in %.0f s", type(exc).__name__, BACKOFF)
@@ -55,20 +49,6 @@ async def poll(
             continue
         if batch:
             offset = max(int(u["update_id"]) for u in batch) + 1
-
-
-async def raw_updates(bot: Bot, offset: int, seconds: int) -> list[dict[str, Any]]:
-    """getUpdates as raw JSON, stored as received and parsed once when handled.
-
-    PTB hints that its parsing method exists; the hint (a warning raised before any request
-    is sent) is silenced for this one call only.
-    """
-    asked = {"offset": offset, "timeout": seconds, "allowed_updates": ALLOWED_UPDATES}
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=RAW_GET_UPDATES_HINT, category=PTBUserWarning)
-        request = bot.do_api_request("getUpdates", api_kwargs=asked, read_timeout=seconds + 10)
-        batch: list[dict[str, Any]] = await request
-    return batch
 
 
 def webhook_app(intake: DurableIntake, path: str, secret: str) -> web.Application:

@@ -172,7 +172,7 @@ def inbox_touch(
     """Restart the idle time of entries `consumer` still holds (held = consumer, ids)."""
     consumer, ids = held
     conn.execute(
-        "UPDATE inbox SET claimed_at=? WHERE platform=? AND consumer=? AND done=0"
+        "UPDATE inbox SET claimed_at=? WHERE platform=? AND consumer=? AND +done=0"
         " AND id IN (SELECT value FROM json_each(?))",
         (now, platform, consumer, json.dumps(list(ids))),
     )
@@ -181,8 +181,9 @@ def inbox_touch(
 def inbox_done(conn: sqlite3.Connection, platform: str, ids: Sequence[str]) -> None:
     """Finished rows keep only their id (so a re-delivery stays a duplicate) until they expire."""
     conn.execute(
+        # `+done`: look rows up by (platform, id), not by scanning every waiting row
         "UPDATE inbox SET done=1, payload=NULL, consumer=NULL "
-        "WHERE platform=? AND done=0 AND id IN (SELECT value FROM json_each(?))",
+        "WHERE platform=? AND +done=0 AND id IN (SELECT value FROM json_each(?))",
         (platform, json.dumps(list(ids))),
     )
 

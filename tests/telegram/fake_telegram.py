@@ -42,6 +42,7 @@ class Call:
 
     method: str
     params: JsonDict
+    body: bytes = b""  # the request body as sent, for byte-level comparisons
 
     @property
     def chat_id(self) -> int | None:
@@ -223,8 +224,9 @@ class FakeTelegram:
         handler = self._methods.get(method)
         if handler is None:
             return _error(ApiError(404, f"Not Found: method {method} not in the fake"))
+        body = await request.read()
         params = await _params(request)
-        self.calls.append(Call(method, params))
+        self.calls.append(Call(method, params, body))
         self._counts[method] = self._counts.get(method, 0) + 1
         await self._notify()
         try:
