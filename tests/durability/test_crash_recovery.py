@@ -3,7 +3,8 @@ is answered. Through the real process, polling and webhook, against the fake Bot
 re-delivers what was not acknowledged, as Telegram does.
 
 A reply can go out twice only when the kill lands between the reply reaching Telegram and the
-inbox recording it (Telegram offers no idempotent send): at most one per update in flight.
+inbox recording it (Telegram offers no idempotent send): at most the updates in flight plus
+those finished in the loop tick before (marked done together), so at most twice IN_FLIGHT.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def assert_everyone_answered(answered: Counter[int]) -> None:
     assert set(answered) == {p.id for p in USERS}
     twice = [user for user, count in answered.items() if count > 1]
     print(f"{len(USERS)} users answered after a SIGKILL; answered twice: {len(twice)}")
-    assert len(twice) <= IN_FLIGHT
+    assert len(twice) <= 2 * IN_FLIGHT
 
 
 async def test_polling_bot_killed_mid_burst_answers_every_user_after_a_restart(
