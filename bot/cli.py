@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +62,9 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
         return 1
     except KeyboardInterrupt:
         return 0
+    except BrokenPipeError:  # `... | head` closed the pipe: nothing more to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
+        return 0
 
 
 def _refusals() -> tuple[type[Exception], ...]:
@@ -90,6 +94,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     ev = sub.add_parser("eval", help="FAQ accuracy on a JSONL file of {q, accept}")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true")
+    ev.add_argument(
+        "--min-correct", type=float, default=0.0, help="exit 1 below this in-scope share (0-1)"
+    )
+    ev.add_argument(
+        "--min-declined", type=float, default=0.0, help="exit 1 below this declined share (0-1)"
+    )
     ev.set_defaults(func=_eval)
     content = sub.add_parser("content", help="content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
@@ -199,6 +209,18 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_engine(settings)
     report = evaluate(engine.matcher, args.file, {t.id for t in engine.content.faq.topics})
     print(json.dumps(report.as_dict()) if args.json else format_report(report))
+    figures = report.as_dict()
+    below = [
+        f"{name} {figures[key]:.1%} < {bar:.1%}"
+        for name, key, bar in (
+            ("in-scope correct", "in_scope_correct", args.min_correct),
+            ("out-of-scope declined", "oos_rejected", args.min_declined),
+        )
+        if float(str(figures[key])) < bar
+    ]
+    if below:
+        print("error: below the bar: " + "; ".join(below), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -250,3 +250,12 @@ def test_chat_on_a_terminal_that_cannot_show_symbols_falls_back_to_ascii(encodin
     assert "v " in done.stdout  # the pick marked on the multi-answer question
     if encoding == "ascii":
         assert done.stdout.isascii()
+
+
+def test_eval_below_the_required_bar_exits_1_naming_the_figure() -> None:
+    passing = cli("eval", str(FAQ_DEV_FILE), "--min-correct", "0.5", "--min-declined", "0.5")
+    failing = cli("eval", str(FAQ_DEV_FILE), "--min-correct", "1.01")
+    assert passing.returncode == 0, passing.stderr
+    assert failing.returncode == 1
+    assert "below the bar: in-scope correct" in failing.stderr
+    assert "Traceback" not in failing.stderr
