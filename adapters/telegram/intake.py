@@ -130,7 +130,14 @@ class DurableIntake:
 
     def _job(self, entry: InboxEntry, payload: dict[str, Any]) -> Any:
         async def handle() -> None:
-            update = Update.de_json(payload, self.app.bot)
+            try:
+                update = Update.de_json(payload, self.app.bot)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                logger.error(
+                    "inbox entry %s is no update PTB can read (%s); dropped", entry.id, exc
+                )
+                await self._done(entry.id)
+                return
             replayed: set[int] = self.app.bot_data[REPLAYED]
             if entry.attempts > 1:
                 replayed.add(update.update_id)

@@ -61,8 +61,10 @@ def webhook_app(intake: DurableIntake, path: str, secret: str) -> web.Applicatio
             return web.Response(status=403)
         body = await request.read()
         try:
-            update_id = int(json.loads(body)["update_id"])
-        except (ValueError, KeyError, TypeError):
+            payload = json.loads(body)
+            update_id = int(payload["update_id"])
+            Update.de_json(payload, intake.app.bot)  # what cannot be read now never will be
+        except (ValueError, KeyError, TypeError, AttributeError):
             logger.warning("webhook body that is not an update (%d bytes) refused", len(body))
             return web.Response(status=400)
         try:

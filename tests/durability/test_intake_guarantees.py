@@ -147,11 +147,6 @@ async def test_a_webhook_body_that_is_not_an_update_is_refused_and_never_logged(
     assert not any(marker in str(r.args) for r in caplog.records)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the webhook accepts any JSON with an integer update_id (200, stored); the handler "
-    "then fails to parse it, logs an error, and never marks it done: it stays in the inbox",
-)
 async def test_a_webhook_body_with_an_update_id_but_no_update_is_refused_and_not_kept(
     fake: FakeTelegram, service: CoachService
 ) -> None:
