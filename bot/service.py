@@ -166,7 +166,7 @@ class CoachService:
             if event_id is not None and event_id in session.seen_events:
                 logger.debug("duplicate event %s for %s", event_id, key)
                 replayed = turn.replay and session.outbox_event == event_id
-                return OUTBOX.validate_python(session.outbox) if replayed else []
+                return OUTBOX.validate_json(session.outbox) if replayed else []
             if stored is None and event_id is not None and await self.store.seen(event_id):
                 return []  # applied before the user's /forget: nothing is created again
             expected = session.version
@@ -176,7 +176,7 @@ class CoachService:
             if event_id is not None:
                 new_session.remember_event(event_id)
                 new_session.outbox_event = event_id
-                new_session.outbox = OUTBOX.dump_python(replies, mode="json")
+                new_session.outbox = OUTBOX.dump_json(replies).decode()
             new_session.version = expected + 1
             try:
                 await self.store.save(key, new_session, expected)

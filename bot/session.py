@@ -92,8 +92,9 @@ class Session(BaseModel):
     profile: Profile | None = None  # the last finished quiz's answers; /forget deletes it
     # The replies to the newest event, kept until the next one: an update replayed after a crash
     # (its event already applied) gets them again instead of nothing.
+    # Kept as the JSON text it is stored as: loading, copying and saving it costs nothing.
     outbox_event: str = ""
-    outbox: list[dict[str, Any]] = Field(default_factory=list)
+    outbox: str = ""
 
     @property
     def nonce(self) -> str:

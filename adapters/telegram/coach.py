@@ -14,11 +14,10 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
     Message,
-    ReplyParameters,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from adapters.telegram.handlers import (
@@ -26,6 +25,7 @@ from adapters.telegram.handlers import (
     Context,
     command_name,
     deliver,
+    edit_message,
     is_group,
     send,
 )
@@ -107,7 +107,7 @@ class TelegramCoach:
         poll, opened = await self.groups.open_poll(group, words)
         sent = await reply_to(bot, message, poll, quote=not opened)
         if opened and sent is not None:
-            await self.groups.attach(group, str(sent.message_id))
+            await self.groups.attach(group, str(sent))
 
     async def _close_poll(self, bot: Bot, chat_id: int, group: GroupKey, raw: str | None) -> None:
         """Post the group plan once; the poll message loses its buttons."""
@@ -157,18 +157,7 @@ class TelegramCoach:
         return refresh
 
     async def _show_poll(self, bot: Bot, chat_id: int, message_id: int, view: Reply) -> None:
-        rendered = render(view, bot.username)
-        try:
-            await bot.edit_message_text(
-                rendered.parts[0],
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=rendered.markup,
-            )
-        except BadRequest as exc:
-            if "not modified" not in str(exc).lower():
-                logger.info("poll message %s not updated: %s", message_id, exc)
+        await edit_message(bot, chat_id, message_id, render(view, bot.username))
 
     # -- members' questions in the group -------------------------------------------------------
     async def after_turn(
@@ -194,29 +183,10 @@ class TelegramCoach:
         return posted
 
 
-async def reply_to(
-    bot: Bot, message: Message, reply: Reply, *, quote: bool = True
-) -> Message | None:
-    """Send one reply in the message's chat (quoting it); the sent message, if it was sent."""
-    rendered, sent = render(reply, bot.username), None
-    for number, part in enumerate(rendered.parts):
-        quoted = quote and number == 0
-        try:
-            sent = await bot.send_message(
-                message.chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=rendered.markup if number == len(rendered.parts) - 1 else None,
-                reply_parameters=ReplyParameters(
-                    message.message_id, allow_sending_without_reply=True
-                )
-                if quoted
-                else None,
-            )
-        except Forbidden as exc:
-            logger.info("chat %s cannot receive messages (%s)", message.chat_id, exc)
-            return None
-    return sent
+async def reply_to(bot: Bot, message: Message, reply: Reply, *, quote: bool = True) -> int | None:
+    """Send one reply in the message's chat (quoting it); the sent message's id, if it was sent."""
+    quoted = message.message_id if quote else None
+    return await send(bot, message.chat_id, render(reply, bot.username), quoted)
 
 
 def is_poll_press(data: object) -> bool:

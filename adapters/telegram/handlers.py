@@ -7,15 +7,12 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
-from typing import Any
 
 from telegram import (
     Bot,
     CallbackQuery,
     Message,
     MessageEntity,
-    ReplyParameters,
-    TelegramObject,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -252,46 +249,50 @@ async def answer_query(query: CallbackQuery, replies: list[Reply]) -> None:
         logger.debug("callback query %s not answered: %s", query.id, exc)
 
 
-def as_json(value: TelegramObject | None) -> dict[str, Any] | None:
-    return value.to_dict() if value is not None else None
-
-
-async def send(bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None = None) -> bool:
-    """Send the parts in order; False when the user blocked the bot (nothing more to send)."""
-    last = len(rendered.parts) - 1
+async def send(
+    bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None = None
+) -> int | None:
+    """Send the parts in order: the last one's message id, or None when the user blocked the
+    bot (nothing more to send)."""
+    last, sent = len(rendered.parts) - 1, None
     for number, part in enumerate(rendered.parts):
-        quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-        params = {
+        quote = {"allow_sending_without_reply": True, "message_id": reply_to} if reply_to else None
+        params = {  # in PTB's order, so the request is byte for byte the one PTB would make
             "chat_id": chat_id,
             "text": part,
             "parse_mode": ParseMode.HTML.value,
-            "reply_markup": as_json(rendered.markup) if number == last else None,
-            "reply_parameters": as_json(quote) if number == 0 else None,
+            "reply_markup": rendered.markup if number == last else None,
+            "reply_parameters": quote if number == 0 else None,
         }
         try:
-            await bot_api.call(bot, "sendMessage", params)
+            sent = await bot_api.call(bot, "sendMessage", params)
         except Forbidden as exc:
             logger.info("chat %s cannot receive messages (%s); skipped", chat_id, exc)
-            return False
-    return True
+            return None
+    return int(sent["message_id"]) if sent else None
 
 
 async def edit_in_place(bot: Bot, message: Message, rendered: Rendered) -> bool:
     """Replace the pressed message; False if it cannot be edited (then the caller sends anew)."""
+    return await edit_message(bot, message.chat_id, message.message_id, rendered)
+
+
+async def edit_message(bot: Bot, chat_id: int, message_id: int, rendered: Rendered) -> bool:
+    """Replace a message's text and keyboard; a second part onwards is sent after it."""
     first, rest = rendered.parts[0], rendered.parts[1:]
     params = {  # in PTB's order, so the request is byte for byte the one PTB would make
         "text": first,
-        "chat_id": message.chat_id,
-        "message_id": message.message_id,
+        "chat_id": chat_id,
+        "message_id": message_id,
         "parse_mode": ParseMode.HTML.value,
-        "reply_markup": None if rest else as_json(rendered.markup),
+        "reply_markup": None if rest else rendered.markup,
     }
     try:
         await bot_api.call(bot, "editMessageText", params)
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
-            logger.info("message %s not editable (%s); sending anew", message.message_id, exc)
+            logger.info("message %s not editable (%s); sending anew", message_id, exc)
             return False
     if rest:
-        await send(bot, message.chat_id, Rendered(rest, rendered.markup))
+        await send(bot, chat_id, Rendered(rest, rendered.markup))
     return True

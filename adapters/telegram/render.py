@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import CallbackQueryLimit, InlineKeyboardButtonLimit, MessageLimit
 
 from bot.messages import Layout, Option, Reply, Span
@@ -21,12 +21,18 @@ PAIR_LABEL = 20  # BUTTONS labels up to this long sit two to a row
 CHECK = "✓ "  # Telegram has no check boxes: a picked toggle shows a mark
 
 
+JsonDict = dict[str, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """One reply as Telegram messages: HTML parts in order; the keyboard goes on the last."""
+    """One reply as Telegram messages: HTML parts in order; the keyboard goes on the last.
+
+    The keyboard is the Bot API's JSON (what PTB's InlineKeyboardMarkup.to_dict gives), built
+    directly: replies go out raw (bot_api.py) and never need PTB's objects."""
 
     parts: tuple[str, ...]
-    markup: InlineKeyboardMarkup | None
+    markup: JsonDict | None
 
 
 def html_span(span: Span) -> str:
@@ -49,13 +55,13 @@ def alert_text(reply: Reply) -> str:
     return flat if len(flat) <= ALERT else flat[: ALERT - 1] + "…"
 
 
-def keyboard(reply: Reply, bot_username: str) -> InlineKeyboardMarkup | None:
+def keyboard(reply: Reply, bot_username: str) -> JsonDict | None:
     """Options as buttons: short BUTTONS in pairs, LIST and TOGGLES one per row; links as URLs."""
     buttons = [b for b in (_button(o, bot_username) for o in reply.options) if b is not None]
-    pairable = reply.layout is Layout.BUTTONS and all(len(b.text) <= PAIR_LABEL for b in buttons)
+    pairable = reply.layout is Layout.BUTTONS and all(len(b["text"]) <= PAIR_LABEL for b in buttons)
     step = 2 if pairable else 1
     rows = [buttons[i : i + step] for i in range(0, len(buttons), step)]
-    return InlineKeyboardMarkup(rows) if rows else None
+    return {"inline_keyboard": rows} if rows else None
 
 
 def render(reply: Reply, bot_username: str) -> Rendered:
@@ -64,12 +70,12 @@ def render(reply: Reply, bot_username: str) -> Rendered:
     return Rendered(tuple(parts), keyboard(reply, bot_username))
 
 
-def _button(option: Option, bot_username: str) -> InlineKeyboardButton | None:
+def _button(option: Option, bot_username: str) -> JsonDict | None:
     if option.link:
         payload = "" if option.link == "start" else f"?start={option.link}"
-        return InlineKeyboardButton(option.label, url=f"https://t.me/{bot_username}{payload}")
+        return {"text": option.label, "url": f"https://t.me/{bot_username}{payload}"}
     if not 0 < len(option.data.encode()) <= MAX_DATA:
         logger.error("dropped a button whose data is %d bytes", len(option.data.encode()))
         return None
     label = CHECK + option.label if option.toggle and option.picked else option.label
-    return InlineKeyboardButton(label, callback_data=option.data)
+    return {"callback_data": option.data, "text": label}  # in to_dict's order

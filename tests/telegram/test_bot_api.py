@@ -3,7 +3,7 @@ would send them: same method, same parameters, the same bytes on the wire."""
 
 from __future__ import annotations
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 
 from adapters.telegram.handlers import edit_in_place, send
@@ -23,12 +23,13 @@ async def test_a_raw_reply_is_byte_for_byte_what_ptb_would_send(
     _, [menu] = engine.handle(Session(salt="ab"), CommandEvent(Command.FAQ), "7")
     rendered = render(menu, "HipStepBot")
     [part] = rendered.parts
+    markup = InlineKeyboardMarkup.de_json(rendered.markup, None)
     async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
         await bot.send_message(
             CHAT,
             part,
             parse_mode=ParseMode.HTML,
-            reply_markup=rendered.markup,
+            reply_markup=markup,
             reply_parameters=ReplyParameters(9, allow_sending_without_reply=True),
         )
         assert await send(bot, CHAT, rendered, reply_to=9)
@@ -38,7 +39,7 @@ async def test_a_raw_reply_is_byte_for_byte_what_ptb_would_send(
             chat_id=CHAT,
             message_id=sent.message_id,
             parse_mode=ParseMode.HTML,
-            reply_markup=rendered.markup,
+            reply_markup=markup,
         )
         await bot.edit_message_text("placeholder", chat_id=CHAT, message_id=sent.message_id)
         assert await edit_in_place(bot, sent, rendered)
