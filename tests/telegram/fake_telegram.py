@@ -393,10 +393,14 @@ class FakeTelegram:
 
 
 async def _params(request: web.Request) -> JsonDict:
-    """PTB posts form data: strings raw, everything else JSON-encoded (decode only known fields)."""
-    if request.content_type == "application/json":
+    """Form data (PTB's default): strings raw, everything else JSON-encoded (decode only known
+    fields). JSON bodies (the project's request class) decode to the very same parameters."""
+    if request.content_type == "application/json":  # decoded to what the same form would give
         data: JsonDict = await request.json()
-        return data
+        return {
+            k: v if k in JSON_FIELDS or isinstance(v, str) else json.dumps(v)
+            for k, v in data.items()
+        }
     form = await request.post()
     params: JsonDict = {}
     for name, value in form.items():
