@@ -28,6 +28,7 @@ NEAREST_SHARE = 0.6  # score = this much of the best phrasing + the rest of the 
 ANSWER_SHARE = 0.15  # how much an answer's own words count towards its topic
 OFF_TOPIC_WEIGHT = 1.5  # an off-topic word outweighs an unknown one
 ANCHOR_MIN_IDF = 1.2  # 'hip thrust' vs 'step-up' tells topics apart though both are everywhere
+ANCHORED_UNKNOWN_SHARE = 0.4  # how much an unseen word counts in a question that names a lift
 
 Vector = dict[str, float]
 
@@ -75,7 +76,7 @@ class FaqMatcher:
         n = len(topics)
         self._idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
-        self._idf[OFF_TOPIC] = OFF_TOPIC_WEIGHT * self._unknown_idf
+        self._idf[OFF_TOPIC] = OFF_TOPIC_WEIGHT * math.log((n + 1) / 0.5)
         for anchor in self._anchors:
             self._idf[anchor] = max(self._idf.get(anchor, 0.0), ANCHOR_MIN_IDF)
         # Inverted indexes: term -> [(phrasing number, weight)] and term -> [(topic, weight)],
@@ -107,18 +108,20 @@ class FaqMatcher:
             centroid[term] = centroid.get(term, 0.0) + ANSWER_SHARE * weight
         return _unit(centroid)
 
-    def _weigh(self, terms: list[str]) -> Vector:
+    def _weigh(self, terms: list[str], unknown_share: float = 1.0) -> Vector:
         counts = Counter(terms)
-        return _unit(
-            {t: (1 + math.log(c)) * self._idf.get(t, self._unknown_idf) for t, c in counts.items()}
-        )
+        unknown = unknown_share * self._unknown_idf
+        return _unit({t: (1 + math.log(c)) * self._idf.get(t, unknown) for t, c in counts.items()})
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         """Topics sharing a term with `text`, with scores in [0, 1], best first."""
         return self._rank(self.normalizer.terms(text))
 
     def _rank(self, terms: list[str]) -> list[tuple[str, float]]:
-        query = self._weigh(terms)
+        # A question that names one of the lifts is about them: its other words are context
+        # ("everyone on tiktok swears by..."), so words we have never seen count for less.
+        anchored = any(t in self._anchors for t in terms)
+        query = self._weigh(terms, ANCHORED_UNKNOWN_SHARE if anchored else 1.0)
         phrasing_scores: defaultdict[int, float] = defaultdict(float)
         overall: defaultdict[str, float] = defaultdict(float)
         for term, q_weight in query.items():

@@ -17,9 +17,9 @@ NEW_TOPICS = {t["id"] for t in FAQ_TOPICS if "source" in t}
 
 
 def test_held_out_questions_meet_the_accuracy_bar(engine: Engine) -> None:
-    """Questions written without sight of the content: >= 90% right, >= 95% declined."""
+    """Questions written without sight of the content: >= 95% right, >= 95% declined."""
     figures = evaluate(engine.matcher, HOLDOUT).as_dict()
-    assert figures["in_scope_correct"] >= 0.9, figures["misses"]
+    assert figures["in_scope_correct"] >= 0.95, figures["misses"]
     assert figures["oos_rejected"] >= 0.95, figures["misses"]
 
 

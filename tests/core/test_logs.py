@@ -110,7 +110,7 @@ async def converse_at_debug(engine: Engine, log_output: io.StringIO, *, hold: bo
 
 
 ANNWYL = Person(31337, "Annwyl-Qx4", "annwyl_qx4_lifts")
-WORDS = "are step ups hard on my knees Wq93 Zz-unique"
+WORDS = "is bench press hard on my shoulders Wq93 Zz-unique"  # declined: the reply offers the quiz
 PRIVATE = (TOKEN, "Wq93", "Zz-unique", "Annwyl", "annwyl_qx4")
 
 
