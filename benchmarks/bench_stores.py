@@ -24,8 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import build_service, load_engine
+from bot.buttons import Action, ButtonData
 from bot.engine import Engine
-from bot.messages import Command, Event, Reply, ReplyKind
+from bot.messages import Command, CommandEvent, Event, PressEvent, Reply, ReplyKind, TextEvent
 from bot.service import CoachService
 from bot.settings import load_settings
 from bot.store.base import SessionKey
@@ -40,10 +41,13 @@ DURABLE = False  # set per latency row: each turn also goes through the inbox
 
 def quiz_press(reply: Reply, rng: random.Random) -> str | None:
     """What a user presses next: 'Done'/'Nothing else' on multi steps, else any answer."""
-    answers = [o.data for o in reply.options if ".a." in o.data]
-    if reply.kind is not ReplyKind.QUESTION or not answers:
+    if reply.kind is not ReplyKind.QUESTION:
         return None
-    finishing = [d for d in answers if d.endswith((":+", ":-"))]
+    actions = {o.data: ButtonData.unpack(o.data).action for o in reply.options if o.data}
+    answers = [d for d, action in actions.items() if action is Action.ANSWER]
+    finishing = [d for d, action in actions.items() if action in (Action.DONE, Action.NONE)]
+    if not answers and not finishing:
+        return None
     return rng.choice(finishing or answers)
 
 
@@ -66,11 +70,11 @@ async def conversation(
 ) -> list[float]:
     """One user: a full quiz pressed through, then a few FAQ questions typed as text."""
     laps: list[float] = []
-    reply = await timed(service, key, Event.command(Command.QUIZ), laps)
+    reply = await timed(service, key, CommandEvent(Command.QUIZ), laps)
     while (press := quiz_press(reply, rng)) is not None:
-        reply = await timed(service, key, Event.choice(press), laps)
+        reply = await timed(service, key, PressEvent(press), laps)
     for question in rng.sample(questions, FAQ_TURNS_PER_QUIZ):
-        await timed(service, key, Event.text(question), laps)
+        await timed(service, key, TextEvent(question), laps)
     return laps
 
 
