@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from redis.asyncio import Redis
 
 from bot.store.redis_inbox import GROUP
@@ -27,14 +26,6 @@ from tests.telegram.fake_webhook import WebhookSender
 USERS = [Person(700_000 + n, f"Lifter {n}") for n in range(1000)]
 IN_FLIGHT = 16
 KILL_AFTER = 300  # replies sent before the crash
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.close()
 
 
 def push_burst(fake: FakeTelegram) -> None:

@@ -59,14 +59,6 @@ class InboxDownStore(MemoryStore):
         return await super().inbox_put(platform, entries)
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.close()
-
-
 @asynccontextmanager
 async def bot_on(fake: FakeTelegram, service: CoachService, **settings: Any) -> AsyncIterator[None]:
     """The real Application receiving from the fake (polling, or a webhook if configured)."""
