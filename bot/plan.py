@@ -11,7 +11,8 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.content import BOTH, Content
-from bot.content.models import LOADS, Adjustment, EquipmentRule, PlanEntry
+from bot.content.base import LOADS
+from bot.content.training import Adjustment, EquipmentRule, PlanEntry
 from bot.quiz import Recommendation
 
 logger = logging.getLogger(__name__)

@@ -1,20 +1,10 @@
 """What the bot knows and says: pydantic models of `content/` and the loader that checks it."""
 
+from bot.content.base import BOTH
+from bot.content.language import CoachTexts, FaqTopic, Lexicon, Texts
 from bot.content.loader import ContentError, load_content
-from bot.content.models import (
-    BOTH,
-    Caution,
-    Choice,
-    CoachTexts,
-    Content,
-    Exercise,
-    FaqTopic,
-    Goal,
-    Lexicon,
-    Plan,
-    Question,
-    Texts,
-)
+from bot.content.models import Content
+from bot.content.training import Caution, Choice, Exercise, Goal, Plan, Question
 
 __all__ = [
     "BOTH",

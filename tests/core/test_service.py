@@ -121,3 +121,20 @@ async def test_unreadable_session_is_started_afresh_not_crashed(engine: Engine, 
 def test_session_written_before_versioning_reads_as_the_current_schema() -> None:
     session = Session.from_json('{"flow": "idle", "round": 3}')
     assert session.schema_version == SCHEMA_VERSION and session.round == 3
+
+
+async def test_an_update_replayed_after_a_crash_gets_its_saved_replies_again(
+    service: CoachService,
+) -> None:
+    """Applied once; a plain duplicate gets nothing, a replay (its replies may never have left
+    the crashed worker) gets exactly the replies saved with it."""
+    first = await service.handle(ANN, TextEvent("how high should the step be"), "tg:7")
+    duplicate = await service.handle(ANN, TextEvent("how high should the step be"), "tg:7")
+    replayed = await service.handle(
+        ANN, TextEvent("how high should the step be"), "tg:7", replay=True
+    )
+    session = await service.store.load(ANN)
+
+    assert first and duplicate == []
+    assert replayed == first
+    assert session is not None and session.version == 1

@@ -1,0 +1,43 @@
+"""The building blocks of the content models: strict models, id rules, shared vocabularies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+logger = logging.getLogger(__name__)
+
+BOTH = "both"
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+EXPERIENCE_LEVELS = ("beginner", "intermediate", "advanced")
+LOADS = ("bodyweight", "light", "moderate", "heavy")  # lightest first: caps compare by index
+
+Source = Literal["seed", "practice"]  # the article, or mainstream conservative S&C practice
+Load = Literal["bodyweight", "light", "moderate", "heavy"]
+Role = Literal["main", "after_main_lift", "accessory"]
+Tempo = Literal["explosive", "controlled"]
+Experience = Literal["beginner", "intermediate", "advanced"]
+Range = tuple[int, int]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def unique_ids(items: list[_Item], what: str) -> list[_Item]:
+    """Refuse a list where two entries share an id: the second would silently shadow the first."""
+    ids = [item.id for item in items]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"duplicate {what} id {', '.join(map(repr, repeated))}")
+    return items
