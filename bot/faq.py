@@ -66,7 +66,12 @@ class FaqMatcher:
         unknown = set(self._routes.values()) - set(self._topic_ids)
         if unknown:
             raise ValueError(f"lexicon routes lead to unknown FAQ topics {sorted(unknown)}")
-        terms = self.normalizer.terms
+
+        def terms(text: str) -> list[str]:
+            # An off-topic word in content (a cue about the neck) is no evidence for its topic:
+            # '~off' only ever counts against a question.
+            return [t for t in self.normalizer.terms(text) if t != OFF_TOPIC]
+
         asked = {t.id: [terms(x) for x in [t.question, *t.phrasings]] for t in topics}
         keywords = {t.id: [term for k in t.keywords for term in terms(k)] for t in topics}
         answers = {t.id: terms(t.answer) for t in topics}

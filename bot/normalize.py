@@ -27,7 +27,9 @@ _QUESTION_BREAK = re.compile(
     r"do|does|is|are|why|when|where|will|would|any)\b)",
     re.IGNORECASE,
 )
-_SHORT_WORD = 4  # words this long are corrected only towards words with the same first letter
+_SHORT_WORD = 4  # shorter words are never corrected
+_SUBSTITUTION_MIN = 5  # shorter words are not corrected by swapping one letter ("feed" != "feel")
+_CANDIDATES = 10  # nearest known words weighed per unknown word
 _MAX_INPUT_CHARS = 400
 _STEMMER = snowballstemmer.stemmer("english")
 OFF_TOPIC = "~off"  # the term every off-topic phrase becomes: it counts against any match
@@ -49,6 +51,22 @@ def questions(text: str) -> list[str]:
     """The separate questions in `text`: the parts between sentence marks and 'and how...'."""
     parts = (part.strip() for part in _QUESTION_BREAK.split(text[:_MAX_INPUT_CHARS]))
     return [part for part in parts if len(words(part)) >= 2]
+
+
+def _by_first_letter(vocabulary: Iterable[str]) -> dict[str, list[str]]:
+    """Words a typo may be corrected towards, grouped by first letter."""
+    grouped: dict[str, list[str]] = {}
+    for w in sorted(vocabulary):
+        if len(w) >= _SHORT_WORD:
+            grouped.setdefault(w[0], []).append(w)
+    return grouped
+
+
+def _plausible_typo(word: str, candidate: str) -> bool:
+    """A short word is a typo of another only by a missing, extra or swapped-over letter."""
+    if len(word) >= _SUBSTITUTION_MIN or len(word) != len(candidate):
+        return True
+    return sorted(word) == sorted(candidate)
 
 
 class Normalizer:
@@ -76,9 +94,8 @@ class Normalizer:
         self._longest = max((len(p) for p in self._phrases), default=1)
         self._stopwords = frozenset(lexicon.stopwords)
         self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase}
-        self._vocab_list: list[str] = []
-        self._off_topic_list: list[str] = []
-        self._short_targets: dict[str, list[str]] = {}
+        self._targets: dict[str, list[str]] = {}
+        self._off_topic_targets: dict[str, list[str]] = {}
         self._corrections: dict[str, str] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
@@ -87,19 +104,17 @@ class Normalizer:
             self._vocabulary.update(words(text))
         known = self._vocabulary | self._stopwords
         targets = known - self._off_topic_words - self._unguessable
-        self._vocab_list = sorted(w for w in targets if len(w) >= 4)
-        self._off_topic_list = sorted(w for w in self._off_topic_words if len(w) >= 4)
-        self._short_targets = {}
-        for w in self._vocab_list:
-            if len(w) <= _SHORT_WORD + 1:
-                self._short_targets.setdefault(w[0], []).append(w)
+        self._targets = _by_first_letter(targets)
+        self._off_topic_targets = _by_first_letter(self._off_topic_words)
         self._corrections.clear()
 
     def correct(self, word: str) -> str:
         """Nearest known word within a small edit distance, for words we have never seen.
 
-        On-topic words are tried before off-topic ones ("beter" is "better", not "beer"), and
-        four-letter words ("wich") only move to a short word with the same first letter.
+        Typos keep their first letter, so only words with the same one are tried ("creak" is
+        not "break"); short words are not changed into another word by one swapped letter
+        ("feed" is not "feel"). On-topic words come before off-topic ones ("beter" is
+        "better", not "beer").
         """
         known = word in self._vocabulary or word in self._stopwords
         if known or len(word) < _SHORT_WORD or not word.isalpha():
@@ -107,19 +122,28 @@ class Normalizer:
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        limit = 1 if len(word) < 10 else 2
-        choices = self._vocab_list
-        if len(word) == _SHORT_WORD:
-            choices = self._short_targets.get(word[0], [])
-        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
-        if best is None and len(word) > _SHORT_WORD:
-            best = process.extractOne(
-                word, self._off_topic_list, scorer=OSA.distance, score_cutoff=limit
-            )
-        fixed = best[0] if best is not None else word
+        fixed = self._nearest(word, self._targets) or self._nearest(word, self._off_topic_targets)
         if len(self._corrections) < 50_000:
-            self._corrections[word] = fixed
-        return fixed
+            self._corrections[word] = fixed or word
+        return fixed or word
+
+    @staticmethod
+    def _nearest(word: str, targets: dict[str, list[str]]) -> str | None:
+        limit = 1 if len(word) < 10 else 2
+        found = process.extract(
+            word,
+            targets.get(word[0], []),
+            scorer=OSA.distance,
+            score_cutoff=limit,
+            limit=_CANDIDATES,
+        )
+        # Fewest edits first, then a swap of neighbours ("setp" is "step" before "setup").
+        for candidate, _, _ in sorted(
+            found, key=lambda hit: (hit[1], sorted(hit[0]) != sorted(word), hit[0])
+        ):
+            if _plausible_typo(word, candidate):
+                return str(candidate)
+        return None
 
     def terms(self, text: str) -> list[str]:
         """Canonical terms of `text`, in order; unknown words are kept (stemmed) as evidence."""

@@ -12,9 +12,10 @@ from bot.evaluation import evaluate
 DATA = Path(__file__).parent / "data"
 FRESH = DATA / "faq_fresh.jsonl"  # 306 questions, 60 off-topic: written before any tuning
 FRESH_CHAT = DATA / "faq_fresh2.jsonl"  # 76 rambling, typo'd questions, 20 off-topic
+FRESH_VOICES = DATA / "faq_fresh3.jsonl"  # 314 from beginners, older adults, coaches, 63 off-topic
 
 
-@pytest.mark.parametrize("path", [FRESH, FRESH_CHAT], ids=["fresh", "chat"])
+@pytest.mark.parametrize("path", [FRESH, FRESH_CHAT, FRESH_VOICES], ids=["fresh", "chat", "voices"])
 def test_questions_written_from_the_topic_list_are_answered_and_off_topic_declined(
     engine: Engine, path: Path
 ) -> None:
