@@ -127,7 +127,7 @@ def add_commands(tree: CoachTree, texts: Texts) -> None:
         tree.add_command(_simple_command(command, texts.commands[command]))
 
     @tree.command(name="faq", description=texts.commands[Command.FAQ])
-    @app_commands.describe(topic="Start typing to pick a question; leave empty for the list")
+    @app_commands.describe(topic=texts.faq_topic_hint)
     async def faq(
         interaction: discord.Interaction[CoachClient],
         topic: app_commands.Range[str, 1, MAX_QUESTION] | None = None,
@@ -145,7 +145,7 @@ def add_commands(tree: CoachTree, texts: Texts) -> None:
         ]
 
     @tree.command(name="ask", description=texts.commands[Command.ASK])
-    @app_commands.describe(question="Your question, in your own words")
+    @app_commands.describe(question=texts.ask_question_hint)
     async def ask(
         interaction: discord.Interaction[CoachClient],
         question: app_commands.Range[str, 1, MAX_QUESTION],

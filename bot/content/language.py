@@ -208,6 +208,10 @@ class Texts(Strict):
     faq_label: str = "Browse questions"
     restart_label: str = "Start over"
     share_label: str = Field("Share in channel", max_length=40)
+    faq_topic_hint: str = Field(
+        max_length=100, description="Discord's hint for /faq's topic: start typing to pick"
+    )
+    ask_question_hint: str = Field(max_length=100, description="Discord's hint for /ask")
     continue_in_private_label: str = Field("Continue in a private chat ›", max_length=40)
     something_went_wrong: str = "Sorry, something went wrong on my side. Please try again soon."
     commands: dict[str, str] = Field(
