@@ -1,4 +1,4 @@
-"""The questionnaire follows ../shared/eval/quiz_contract.json for every goal and combination."""
+"""The questionnaire follows tests/data/quiz_contract.json for every goal and combination."""
 
 from __future__ import annotations
 
