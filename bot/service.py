@@ -192,7 +192,7 @@ class CoachService:
         try:
             return await self.store.load(key)
         except ValueError as exc:
-            logger.warning("unreadable session %s dropped: %s", key, str(exc)[:200])
+            logger.warning("unreadable session %s dropped (%s)", key, type(exc).__name__)  # no content
             await self.store.delete(key)
             return None
 
