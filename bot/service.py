@@ -192,7 +192,8 @@ class CoachService:
         try:
             return await self.store.load(key)
         except ValueError as exc:
-            logger.warning("unreadable session %s dropped (%s)", key, type(exc).__name__)  # no content
+            # the error's type only: its text may quote the stored answers (health data)
+            logger.warning("unreadable session %s dropped (%s)", key, type(exc).__name__)
             await self.store.delete(key)
             return None
 
