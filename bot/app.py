@@ -24,8 +24,12 @@ def load_engine(settings: Settings) -> Engine:
 def build_service(
     settings: Settings, engine: Engine | None = None, metrics: Metrics | None = None
 ) -> CoachService:
-    """A ready service: the engine from content and the store STORE_URL names."""
+    """A ready service: the engine from content and the store STORE_URL names. Content that a
+    platform would refuse (button data over 64 bytes, too many buttons) stops it here."""
+    from bot.content.limits import check_limits
     from bot.service import CoachService  # not needed (nor asyncio) to answer one question
     from bot.store.factory import open_store
 
-    return CoachService(engine or load_engine(settings), open_store(settings), metrics)
+    engine = engine or load_engine(settings)
+    check_limits(engine.content)
+    return CoachService(engine, open_store(settings), metrics)

@@ -190,3 +190,12 @@ def test_yaml_merge_keys_are_not_repetitions() -> None:
     document = "base: &base {label: Knees, id: knee}\nother:\n  <<: *base\n  id: hips\n"
     loaded = yaml.load(document, Loader=UniqueKeyLoader)
     assert loaded["other"] == {"label": "Knees", "id": "hips"}
+
+
+def test_the_bot_will_not_start_on_content_a_platform_would_refuse(content_copy: Path) -> None:
+    """The same limits stop `hipstep chat` (and `run`) at start, not at the first press."""
+    edited("faq.yaml", long_topic_id)(content_copy)
+    done = cli("chat", stdin="hi\n", env={"CONTENT_DIR": str(content_copy)})
+    assert done.returncode == 2
+    assert "faq.yaml" in done.stderr and "64" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
