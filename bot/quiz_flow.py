@@ -169,9 +169,12 @@ class QuizFlow:
         found = self.matcher.match(text)
         reminder = _line(self.content.texts.quiz_free_text)
         if found.topic_id is not None:
-            answer = replies.topic_reply(self.content, found.topic_id, buttons)
+            answers = [
+                replies.topic_reply(self.content, topic_id, buttons)
+                for topic_id in (found.topic_id, *found.also)
+            ]
             reminder = _line(self.content.texts.quiz_answered_mid_quiz)
-            return session, [answer, reminder, self.ask(session, buttons.owner, Delivery.SEND)]
+            return session, [*answers, reminder, self.ask(session, buttons.owner, Delivery.SEND)]
         return session, [reminder, self.ask(session, buttons.owner, Delivery.SEND)]
 
     def _typed_choice(

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from bot.engine import Engine
-from bot.messages import ReplyKind, TextEvent
+from bot.messages import Command, CommandEvent, ReplyKind, TextEvent
 from bot.session import Session
 from tests.core.helpers import as_read, said, squash
 
@@ -135,3 +135,13 @@ def test_a_declined_question_offers_the_two_nearest_topics(engine: Engine) -> No
     vague = engine.matcher.match("something about my step")
     for match in (found, vague):
         assert match.topic_id is not None or 1 <= len(match.suggestions) <= 2
+
+
+def test_two_questions_asked_in_the_middle_of_a_quiz_are_both_answered(engine: Engine) -> None:
+    session, _ = engine.handle(Session(), CommandEvent(Command.QUIZ), "7")
+    _, replies = engine.handle(
+        session, TextEvent("how many sets should I do? and how long should I rest?"), "7"
+    )
+    topics = [r.topic_id for r in replies if r.kind is ReplyKind.FAQ_ANSWER]
+    assert topics == ["sets_and_reps", "rest_between_sets"]
+    assert replies[-1].kind is ReplyKind.QUESTION  # and the quiz goes on
