@@ -34,6 +34,8 @@ Result = tuple[Session, list[Reply]]
 MAX_TOPIC_SEARCH = 25
 DEEP_LINKED = {Command.START: "start", Command.QUIZ: "quiz"}  # moved to a private chat in groups
 HIDDEN_IN_GROUPS = {Command.BACK}  # the quiz goes on in a private chat there
+# Small talk that mid-quiz gets its friendly line before the question is asked again.
+CHATTER = {SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.ACKNOWLEDGEMENT, SmallTalk.GOODBYE}
 
 
 class Engine:
@@ -179,7 +181,9 @@ class Engine:
         if not text.strip():
             return session, [replies.text_reply(texts.empty_text, self.content, buttons)]
         if session.flow == "quiz" and not force_faq:
-            return self.questionnaire.typed(session, buttons, text)
+            chat = self.small_talk.classify(text)
+            friendly = self._small_talk_line(chat) if chat in CHATTER else None
+            return self.questionnaire.typed(session, buttons, text, friendly)
         talk = self.small_talk.classify(text)
         if talk is SmallTalk.QUIZ and not force_faq:
             return self.questionnaire.start(session, buttons.owner, Delivery.SEND)
@@ -208,12 +212,14 @@ class Engine:
         return [replies.text_reply(out_of_scope, self.content, buttons, ReplyKind.DECLINE)]
 
     def _small_talk(self, talk: SmallTalk, buttons: Buttons) -> Reply:
+        return replies.text_reply(self._small_talk_line(talk), self.content, buttons)
+
+    def _small_talk_line(self, talk: SmallTalk) -> str:
         texts = self.content.texts
-        line = {
+        return {
             SmallTalk.GREETING: texts.greeting_reply,
             SmallTalk.THANKS: texts.thanks_reply,
             SmallTalk.ACKNOWLEDGEMENT: texts.acknowledgement_reply,
             SmallTalk.GOODBYE: texts.goodbye_reply,
             SmallTalk.HELP: texts.help,
         }[talk]
-        return replies.text_reply(line, self.content, buttons)

@@ -151,8 +151,11 @@ class QuizFlow:
                 return self.cancel(session, buttons)
         return session, [notice(self.content.texts.bad_option)]
 
-    def typed(self, session: Session, buttons: Buttons, text: str) -> Result:
-        """Typed answers count as a press; a real question is answered; else re-ask kindly."""
+    def typed(
+        self, session: Session, buttons: Buttons, text: str, friendly: str | None = None
+    ) -> Result:
+        """Typed answers count as a press; a real question is answered; small talk gets its
+        `friendly` line; else re-ask kindly."""
         state = session.quiz
         assert state is not None
         question = quiz.question(self.content, state.step)
@@ -168,6 +171,8 @@ class QuizFlow:
             return self.answer(session, buttons.owner, question, typed, Delivery.SEND)
         found = self.matcher.match(text)
         reminder = _line(self.content.texts.quiz_free_text)
+        if friendly is not None and found.topic_id is None:
+            return session, [_line(friendly), self.ask(session, buttons.owner, Delivery.SEND)]
         if found.topic_id is not None:
             answers = [
                 replies.topic_reply(self.content, topic_id, buttons)

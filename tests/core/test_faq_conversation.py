@@ -145,3 +145,12 @@ def test_two_questions_asked_in_the_middle_of_a_quiz_are_both_answered(engine: E
     topics = [r.topic_id for r in replies if r.kind is ReplyKind.FAQ_ANSWER]
     assert topics == ["sets_and_reps", "rest_between_sets"]
     assert replies[-1].kind is ReplyKind.QUESTION  # and the quiz goes on
+
+
+def test_thanks_in_the_middle_of_a_quiz_gets_a_friendly_line_and_the_question_again(
+    engine: Engine,
+) -> None:
+    session, _ = engine.handle(Session(), CommandEvent(Command.QUIZ), "7")
+    after, replies = engine.handle(session, TextEvent("thx"), "7")
+    assert said(replies[0]) == as_read(engine.content.texts.thanks_reply)
+    assert replies[-1].kind is ReplyKind.QUESTION and after.quiz == session.quiz
