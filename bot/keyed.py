@@ -28,6 +28,7 @@ class KeyedRunner:
         self._workers: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._room = asyncio.Event()  # set whenever a job finishes
         self.pending = 0  # jobs submitted and not finished
 
     def submit(self, key: Hashable, job: Job) -> None:
@@ -46,6 +47,12 @@ class KeyedRunner:
     async def join(self) -> None:
         """Wait until every submitted job has finished."""
         await self._idle.wait()
+
+    async def wait_below(self, count: int) -> None:
+        """Wait until fewer than `count` jobs are pending: back-pressure for whoever submits."""
+        while self.pending >= count:
+            self._room.clear()
+            await self._room.wait()
 
     async def close(self) -> None:
         """Cancel what is still queued or running (a stop that does not wait)."""
@@ -70,5 +77,6 @@ class KeyedRunner:
 
     def _finished(self) -> None:
         self.pending -= 1
+        self._room.set()
         if self.pending == 0:
             self._idle.set()

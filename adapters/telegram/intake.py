@@ -60,6 +60,7 @@ class DurableIntake:
         *,
         consumer: str,
         in_flight: int = 16,
+        max_buffered: int = MAX_BUFFERED,
         takeover: float = 30.0,
         metrics: Metrics | None = None,
     ) -> None:
@@ -67,6 +68,7 @@ class DurableIntake:
         self.store = store
         self.consumer = consumer
         self.takeover = takeover
+        self.max_buffered = max_buffered
         self.metrics = metrics
         self.runner = KeyedRunner(in_flight)
         self._wake = asyncio.Event()
@@ -117,10 +119,13 @@ class DurableIntake:
             await self._flushing
 
     async def _claim(self) -> list[InboxEntry]:
-        room = MAX_BUFFERED - self.runner.pending
-        if room <= 0:
-            await asyncio.sleep(0.01)
-            return []
+        # A full buffer waits for a job to finish, not for new updates: a burst bigger than the
+        # buffer may already be wholly in the inbox, and nothing else would wake this loop.
+        # It claims a chunk at a time, not one entry per finished job: each claim is a store
+        # round trip.
+        chunk = max(1, min(CLAIM_LIMIT, self.max_buffered // 4))
+        await self.runner.wait_below(self.max_buffered - chunk + 1)
+        room = self.max_buffered - self.runner.pending
         takeover = self.takeover
         if not self.store.shared:  # only a process before this one can have left entries
             takeover = time.time() - self._started + PROCESS_START_MARGIN

@@ -33,7 +33,11 @@ CREATE TABLE IF NOT EXISTS inbox (
     done INTEGER NOT NULL DEFAULT 0,
     UNIQUE (platform, id)
 );
-CREATE INDEX IF NOT EXISTS inbox_waiting ON inbox (platform, done, seq);
+-- Claims read these, so that rows this worker already holds are never scanned: entries never
+-- claimed in arrival order, and entries whose claim went stale by claim time.
+CREATE INDEX IF NOT EXISTS inbox_fresh ON inbox (platform, done, consumer, seq);
+CREATE INDEX IF NOT EXISTS inbox_held ON inbox (platform, done, claimed_at);
+DROP INDEX IF EXISTS inbox_waiting;
 CREATE TABLE IF NOT EXISTS records (
     name TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL
 );
@@ -154,14 +158,26 @@ def inbox_put(
 def inbox_claim(
     conn: sqlite3.Connection, platform: str, claim: tuple[str, int, float], now: float
 ) -> list[InboxEntry]:
-    """Claim (consumer, limit, min idle): one UPDATE ... RETURNING, atomic against others."""
+    """Claim (consumer, limit, min idle): one UPDATE ... RETURNING, atomic against others.
+
+    The oldest `limit` of: entries never claimed, and entries claimed at least `min_idle` ago.
+    """
     consumer, limit, min_idle = claim
     rows = conn.execute(
-        "UPDATE inbox SET consumer=?, claimed_at=?, attempts=attempts+1 WHERE seq IN ("
-        " SELECT seq FROM inbox WHERE platform=? AND done=0"
-        " AND (consumer IS NULL OR claimed_at<=?) ORDER BY seq LIMIT ?"
+        "UPDATE inbox SET consumer=:consumer, claimed_at=:now, attempts=attempts+1 WHERE seq IN ("
+        " SELECT seq FROM (SELECT seq FROM inbox WHERE platform=:platform AND done=0"
+        "  AND claimed_at<=:stale ORDER BY seq LIMIT :limit)"
+        " UNION ALL SELECT seq FROM (SELECT seq FROM inbox WHERE platform=:platform AND done=0"
+        "  AND consumer IS NULL ORDER BY seq LIMIT :limit)"
+        " ORDER BY seq LIMIT :limit"
         ") RETURNING seq, id, payload, received_at, attempts",
-        (consumer, now, platform, now - min_idle, limit),
+        {
+            "consumer": consumer,
+            "now": now,
+            "platform": platform,
+            "stale": now - min_idle,
+            "limit": limit,
+        },
     ).fetchall()
     return [InboxEntry(row[1], bytes(row[2]), row[3], row[4]) for row in sorted(rows)]
 

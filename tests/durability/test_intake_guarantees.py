@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 
 from adapters.telegram.app import build_application, running
+from adapters.telegram.intake import IDLE_CHECK, DurableIntake
 from bot.engine import Engine
 from bot.service import CoachService
 from bot.session import Session
@@ -224,3 +225,33 @@ async def until(condition: Callable[[], bool], timeout: float) -> None:
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(check(), timeout)
+
+
+class RecordingApp:
+    """What the intake needs of a PTB Application: a bot, bot_data and process_update."""
+
+    def __init__(self) -> None:
+        self.bot = None
+        self.bot_data: dict[str, Any] = {}
+        self.handled: list[int] = []
+
+    async def process_update(self, update: Any) -> None:
+        await asyncio.sleep(0)
+        self.handled.append(update.update_id)
+
+
+async def test_a_burst_bigger_than_the_buffer_is_worked_through_without_a_pause() -> None:
+    """Ten times more updates than the intake buffers arrive at once (all already in the
+    inbox, so no new arrival wakes it): a full buffer resumes as soon as a job finishes,
+    never waiting for the idle check (5 s) to look at the inbox again."""
+    app, store = RecordingApp(), MemoryStore()
+    intake = DurableIntake(app, store, consumer="test", max_buffered=8)
+    burst = [{"update_id": n, "message": None} for n in range(80)]
+    await intake.receive([(str(u["update_id"]), json.dumps(u).encode()) for u in burst])
+    running_intake = asyncio.create_task(intake.run())
+    try:
+        await until(lambda: len(app.handled) == len(burst), timeout=IDLE_CHECK / 2)
+    finally:
+        running_intake.cancel()
+        await intake.runner.close()
+    assert sorted(app.handled) == list(range(80))

@@ -107,7 +107,7 @@ def test_a_path_that_cannot_hold_a_database_stops_start_up(
 async def test_a_full_disk_means_try_again_once_in_the_log_and_recovers_when_space_frees(
     tmp_path: Path, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = SqliteStore(tmp_path / "bot.db", max_pages=12)
+    store = SqliteStore(tmp_path / "bot.db", max_pages=16)  # the empty schema takes 13
     service = CoachService(engine, store)
     try_again = [engine.store_unavailable_reply()]
     answered: list[SessionKey] = []
