@@ -13,7 +13,7 @@ import signal
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 
-from adapters import console
+from adapters import console, event_loop
 from adapters.metrics_http import serving_metrics
 from bot.app import build_service
 from bot.cli import CliError, RunFailed, build_parser, close_after, redacted
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     service = build_service(settings)
-    asyncio.run(close_after(service, console.chat(service)))
+    event_loop.run(close_after(service, console.chat(service)))
     return 0
 
 
@@ -62,7 +62,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError("set TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN (or try: hipstep chat)")
     service = build_service(settings, metrics=create_metrics())
     try:
-        asyncio.run(close_after(service, _serve_all(settings, service, serves)))
+        event_loop.run(close_after(service, _serve_all(settings, service, serves)))
     except Exception as exc:
         logger.debug("run failed", exc_info=True)
         raise RunFailed(redacted(f"{type(exc).__name__}: {exc}", settings)) from None
@@ -93,6 +93,6 @@ def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError("set DISCORD_BOT_TOKEN to sync Discord commands")
     from adapters.discord import app as discord_app
 
-    names = asyncio.run(discord_app.sync_commands(settings))
+    names = event_loop.run(discord_app.sync_commands(settings))
     print("synced: " + ", ".join(names))
     return 0

@@ -1,12 +1,15 @@
 """Telegram end to end: updates/s through our real bot vs a bare python-telegram-bot echo bot.
 
-Four bots poll the same kind of loopback fake Bot API server (tests/telegram/fake_telegram.py,
-run in its own process), interleaved round by round in one run:
-  ours, sqlite + durable intake   the default store; every update written to the inbox first
+Five bots poll the same kind of loopback fake Bot API server (tests/telegram/fake_telegram.py,
+run in its own process), interleaved round by round in one run, each on a fresh event loop:
+  ours, sqlite + durable intake   the default store; every update written to the inbox first;
+                                  on the loop `hipstep run` uses (uvloop where installed)
   ours, memory store              the same code path with an in-process store
-  echo, PTB defaults              ApplicationBuilder's defaults (HTTPXRequest), echoing the text
+  echo, PTB defaults              ApplicationBuilder's defaults (HTTPXRequest), echoing the text,
+                                  on asyncio's own loop
   echo, our request class         the same echo bot on adapters/telegram/request.AiohttpRequest
-The last one shows how much of our lead is the HTTP layer rather than our own work. Each
+  echo, our request class + loop  ... and on our event loop too
+The last two show how much of our lead is the HTTP layer and the loop rather than our own work. Each
 update is a private-chat question that gets exactly one sendMessage back (ours: the real FAQ
 answer, HTML with a keyboard); the clock runs from pushing a batch until the last reply arrives.
 Flood limits are OFF for all (ours keeps only RetryAfter handling): with Telegram's limits on,
@@ -40,6 +43,7 @@ from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 from telegram.request import BaseRequest  # noqa: E402
 
+from adapters.event_loop import loop_factory  # noqa: E402
 from adapters.telegram.app import build_application, running  # noqa: E402
 from adapters.telegram.request import AiohttpRequest  # noqa: E402
 from bot.app import build_service, load_engine  # noqa: E402
@@ -48,6 +52,9 @@ from bot.settings import Settings, load_settings  # noqa: E402
 TOKEN = "123456:TEST-token"
 USERS = 200
 Runner = Callable[[str], AbstractAsyncContextManager[None]]
+LoopFactory = Callable[[], asyncio.AbstractEventLoop] | None
+BASELINE = "echo, PTB defaults"
+FAST_ECHO = "echo, our request class + loop"
 
 
 @asynccontextmanager
@@ -161,42 +168,54 @@ async def _echo_app(
             await app.stop()
 
 
-async def main() -> None:
+async def one_run(runner: Runner, count: int, questions: list[str]) -> float:
+    async with fake_server() as url:
+        return await measure(url, runner, count, questions)
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     engine = load_engine(load_settings(store_url="memory://"))
     questions = [t.question for t in engine.content.faq.topics] + ["hi", "which is better?"]
+    ours_loop = loop_factory()
     with tempfile.TemporaryDirectory() as tmp:
-        runners: dict[str, Runner] = {
-            "ours, sqlite + durable intake": ours(f"sqlite:///{tmp}/bench-{{run}}.db"),
-            "ours, memory store": ours("memory://"),
-            "echo, PTB defaults": echo_bot(),
-            "echo, our request class": echo_bot(AiohttpRequest),
+        runners: dict[str, tuple[Runner, LoopFactory]] = {
+            "ours, sqlite + durable intake": (ours(f"sqlite:///{tmp}/bench-{{run}}.db"), ours_loop),
+            "ours, memory store": (ours("memory://"), ours_loop),
+            BASELINE: (echo_bot(), None),
+            "echo, our request class": (echo_bot(AiohttpRequest), None),
+            FAST_ECHO: (echo_bot(AiohttpRequest), ours_loop),
         }
         results: dict[str, list[float]] = {name: [] for name in runners}
         for _ in range(args.rounds):
-            for name, runner in runners.items():  # interleaved, so drift hits all alike
-                async with fake_server() as url:
-                    rate = await measure(url, runner, args.updates, questions)
+            for name, (runner, factory) in runners.items():  # interleaved: drift hits all alike
+                with asyncio.Runner(loop_factory=factory) as loop:
+                    rate = loop.run(one_run(runner, args.updates, questions))
                 print(f"  {name}: {rate:.0f}/s", file=sys.stderr)
                 results[name].append(rate)
-    print(f"Telegram end to end, {args.updates} updates x {args.rounds} rounds, flood limits off,")
-    print(f"fake Bot API in its own process on 127.0.0.1, {os.cpu_count()} CPUs")
+    report(results, args.updates, args.rounds, "uvloop" if ours_loop else "asyncio")
+
+
+def report(results: dict[str, list[float]], updates: int, rounds: int, loop: str) -> None:
+    print(f"Telegram end to end, {updates} updates x {rounds} rounds, flood limits off,")
+    print(f"fake Bot API in its own process on 127.0.0.1, {os.cpu_count()} CPUs, our loop: {loop}")
     print("(median updates/s, min-max):")
     for name, rates in results.items():
         median = statistics.median(rates)
-        print(f"  {name:30} {median:7.0f}/s   ({min(rates):.0f}-{max(rates):.0f})")
-    echo = statistics.median(results["echo, PTB defaults"])
-    fast_echo = statistics.median(results["echo, our request class"])
+        print(f"  {name:32} {median:7.0f}/s   ({min(rates):.0f}-{max(rates):.0f})")
+    echo = statistics.median(results[BASELINE])
+    fast_echo = statistics.median(results[FAST_ECHO])
+    for name in results:
+        if name != BASELINE:
+            rate = statistics.median(results[name])
+            print(f"  ratio {name:32} {rate / echo:.2f}x the echo bot on PTB defaults")
     for name in ("ours, sqlite + durable intake", "ours, memory store"):
         rate = statistics.median(results[name])
-        print(
-            f"  ratio {name:30} {rate / echo:.2f}x the echo bot on PTB defaults, "
-            f"{rate / fast_echo:.2f}x the echo bot on our request class"
-        )
+        print(f"  ratio {name:32} {rate / fast_echo:.2f}x the echo bot on our request class + loop")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

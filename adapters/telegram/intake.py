@@ -31,6 +31,7 @@ PLATFORM = "telegram"
 REPLAYED = "replayed_updates"  # bot_data key: update ids being handled again after a crash
 CLAIM_LIMIT = 256
 MAX_BUFFERED = 2048  # claimed and not finished; past this, claiming waits
+PARSED_KEPT = 2 * MAX_BUFFERED  # received updates kept parsed, awaiting their claim
 # Seconds between looks at the inbox when nothing arrives here: with a shared store another
 # worker may have received updates (and some may be a dead worker's to take over).
 IDLE_CHECK, SHARED_IDLE_CHECK = 5.0, 0.1
@@ -74,15 +75,30 @@ class DurableIntake:
         self._wake = asyncio.Event()
         self._started = time.time()
         self._held: set[str] = set()  # claimed here and not finished
+        self._parsed: dict[str, dict[str, Any]] = {}  # received here and not yet claimed
         self._finished: list[str] = []  # finished, to be marked done in the store
         self._flushing: asyncio.Task[None] | None = None
         app.bot_data.setdefault(REPLAYED, set())
 
-    async def receive(self, entries: Sequence[tuple[str, bytes]]) -> None:
-        """Write received updates durably; raises StoreUnavailable (then don't acknowledge)."""
-        if entries:
-            await self.store.inbox_put(PLATFORM, entries)
-            self._wake.set()
+    async def receive(self, updates: Sequence[dict[str, Any]], raw: bytes | None = None) -> None:
+        """Write received updates durably; raises StoreUnavailable (then don't acknowledge).
+
+        `raw` is the JSON text of a single update as it arrived (the webhook's body). The
+        parsed updates are kept in memory too, so what this process claims back is not parsed
+        again (another worker's claims, or a replay after a restart, parse the stored text).
+        """
+        if not updates:
+            return
+        if raw is not None and len(updates) == 1:
+            entries = [(str(updates[0]["update_id"]), raw)]
+        else:
+            entries = [(str(u["update_id"]), json.dumps(u).encode()) for u in updates]
+        await self.store.inbox_put(PLATFORM, entries)
+        for (entry_id, _), update in zip(entries, updates, strict=True):
+            self._parsed[entry_id] = update
+        while len(self._parsed) > PARSED_KEPT:  # claimed elsewhere: never collected here
+            del self._parsed[next(iter(self._parsed))]
+        self._wake.set()
 
     async def run(self) -> None:
         """Claim and dispatch until cancelled; a store outage pauses it, never ends it."""
@@ -104,7 +120,7 @@ class DurableIntake:
                 continue
             self._held.update(entry.id for entry in entries)
             for entry in entries:
-                payload = json.loads(entry.payload)
+                payload = self._parsed.pop(entry.id, None) or json.loads(entry.payload)
                 self.runner.submit(conversation_of(payload), self._job(entry, payload))
             if not entries:
                 await self._record_depth()

@@ -42,7 +42,7 @@ async def poll(
         try:
             asked = {"offset": offset, "timeout": seconds, "allowed_updates": ALLOWED_UPDATES}
             batch = await bot_api.call(bot, "getUpdates", asked, read_timeout=seconds + 10)
-            await intake.receive([(str(u["update_id"]), json.dumps(u).encode()) for u in batch])
+            await intake.receive(batch)
         except (TelegramError, StoreUnavailable) as exc:
             logger.warning("polling paused (%s); retrying in %.0f s", type(exc).__name__, BACKOFF)
             await asyncio.sleep(BACKOFF)
@@ -62,13 +62,13 @@ def webhook_app(intake: DurableIntake, path: str, secret: str) -> web.Applicatio
         body = await request.read()
         try:
             payload = json.loads(body)
-            update_id = int(payload["update_id"])
+            int(payload["update_id"])  # raises for a missing or odd id
             Update.de_json(payload, intake.app.bot)  # what cannot be read now never will be
         except (ValueError, KeyError, TypeError, AttributeError):
             logger.warning("webhook body that is not an update (%d bytes) refused", len(body))
             return web.Response(status=400)
         try:
-            await intake.receive([(str(update_id), body)])
+            await intake.receive([payload], raw=body)
         except StoreUnavailable:
             return web.Response(status=503)  # not acknowledged: Telegram sends it again
         return web.Response()

@@ -247,7 +247,7 @@ async def test_a_burst_bigger_than_the_buffer_is_worked_through_without_a_pause(
     app, store = RecordingApp(), MemoryStore()
     intake = DurableIntake(app, store, consumer="test", max_buffered=8)
     burst = [{"update_id": n, "message": None} for n in range(80)]
-    await intake.receive([(str(u["update_id"]), json.dumps(u).encode()) for u in burst])
+    await intake.receive(burst)
     running_intake = asyncio.create_task(intake.run())
     try:
         await until(lambda: len(app.handled) == len(burst), timeout=IDLE_CHECK / 2)
