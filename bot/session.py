@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,12 @@ class Session(BaseModel):
 
         Raises ValueError for a document that is not a session or is from a newer release.
         """
+        try:  # nearly always a current session: parsed in one step (in Rust)
+            current = cls.model_validate_json(raw)
+            if current.schema_version == SCHEMA_VERSION:
+                return current
+        except ValidationError:
+            pass  # perhaps an older shape that a migration reads
         document = json.loads(raw)
         if not isinstance(document, dict):
             raise ValueError("a stored session must be a JSON object")
