@@ -47,6 +47,7 @@ from adapters.event_loop import loop_factory  # noqa: E402
 from adapters.telegram.app import build_application, running  # noqa: E402
 from adapters.telegram.request import AiohttpRequest  # noqa: E402
 from bot.app import build_service, load_engine  # noqa: E402
+from bot.metrics import create_metrics  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
 TOKEN = "123456:TEST-token"
@@ -128,7 +129,7 @@ def ours(store_url: str) -> Runner:
     @asynccontextmanager
     async def run(url: str) -> AsyncIterator[None]:
         settings = settings_for(url, store_url.format(run=next(runs)))
-        service = build_service(settings)
+        service = build_service(settings, metrics=create_metrics())  # as `hipstep run` does
         try:
             async with running(build_application(settings, service), settings):
                 yield
