@@ -45,13 +45,13 @@ from adapters.telegram.coach import (
 from adapters.telegram.handlers import (
     CORE_COMMANDS,
     PLATFORM,
-    TYPING_DELAY,
     AddressedToBot,
     CoachHandlers,
     Context,
 )
 from adapters.telegram.intake import DurableIntake
 from adapters.telegram.request import AiohttpRequest, closing_requests
+from adapters.telegram.typing_indicator import TYPING_DELAY
 from adapters.telegram.updates import ALLOWED_UPDATES, poll, serving_webhook, webhook_app
 from bot.metrics import Metrics
 from bot.service import CoachService

@@ -3,10 +3,8 @@ the core says (send, edit the pressed message, or an alert on the presser's scre
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Awaitable, Callable
 
 from telegram import (
     Bot,
@@ -15,13 +13,14 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, filters
 
 from adapters.telegram import bot_api
 from adapters.telegram.intake import REPLAYED
 from adapters.telegram.render import Rendered, alert_text, render
+from adapters.telegram.typing_indicator import TYPING_DELAY, TypingIndicator
 from bot.messages import (
     PRIVATE_CHAT,
     Command,
@@ -39,8 +38,6 @@ from bot.store.base import SessionKey
 logger = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-TYPING_DELAY = 0.4  # seconds before "typing…" shows; quick replies never need it
-TYPING_REPEAT = 4.5  # Telegram clears the indicator after 5 s
 CORE_COMMANDS = tuple(c.value for c in Command)
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -114,35 +111,6 @@ def without_mention(text: str, username: str) -> str:
     return " ".join(text.split())
 
 
-@asynccontextmanager
-async def typing_while_slow(bot: Bot, chat_id: int, delay: float) -> AsyncIterator[None]:
-    """Show "typing…" only if the work takes longer than `delay`; a quick reply costs no call.
-
-    A timer rather than a task per update: nearly every reply is quick, and a timer is cheaper.
-    """
-    typing: list[asyncio.Task[None]] = []
-
-    async def keep_typing() -> None:
-        while True:
-            await asyncio.shield(show_typing(bot, chat_id))  # a sent request may finish
-            await asyncio.sleep(TYPING_REPEAT)
-
-    timer = asyncio.get_running_loop().call_later(
-        delay, lambda: typing.append(asyncio.create_task(keep_typing()))
-    )
-    try:
-        yield
-    finally:
-        timer.cancel()
-        for task in typing:
-            task.cancel()
-
-
-async def show_typing(bot: Bot, chat_id: int) -> None:
-    with suppress(TelegramError):
-        await bot.send_chat_action(chat_id, ChatAction.TYPING)
-
-
 class CoachHandlers:
     """The bot's handlers; they translate and deliver, the service decides what to say."""
 
@@ -153,7 +121,7 @@ class CoachHandlers:
         after_turn: AfterTurn | None = None,
     ) -> None:
         self.service = service
-        self.typing_delay = typing_delay
+        self.typing = TypingIndicator(typing_delay)
         self.after_turn = after_turn
 
     # -- messages ----------------------------------------------------------------------------
@@ -189,10 +157,13 @@ class CoachHandlers:
         key, message = session_key(update), update.message
         if key is None or message is None:
             return
-        async with typing_while_slow(context.bot, message.chat_id, self.typing_delay):
+        typing = self.typing.started(context.bot, message.chat_id)
+        try:
             replies = await self.service.handle(
                 key, event, event_id(update), origin(message), replay=replayed(update, context)
             )
+        finally:
+            self.typing.finished(typing)
         if self.after_turn is not None:
             await self.after_turn(key, event, origin(message), replies)
         reply_to = message.message_id if is_group(message) else None
