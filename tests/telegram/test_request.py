@@ -39,6 +39,7 @@ class Received:
     content_type: str
     user_agent: str
     body: bytes
+    cookie: str = ""
     files: dict[str, tuple[str | None, str, bytes]] = field(default_factory=dict)
 
 
@@ -80,7 +81,11 @@ class LoopbackApi:
         if self.hang.is_set():
             await self.release.wait()
         received = Received(
-            method, request.content_type, request.headers.get("User-Agent", ""), b""
+            method,
+            request.content_type,
+            request.headers.get("User-Agent", ""),
+            b"",
+            cookie=request.headers.get("Cookie", ""),
         )
         if request.content_type.startswith("multipart/"):
             for name, value in (await request.post()).items():
@@ -89,7 +94,9 @@ class LoopbackApi:
         else:
             received.body = await request.read()
         self.received.append(received)
-        return web.json_response({"ok": True, "result": _result(method)})
+        answer = web.json_response({"ok": True, "result": _result(method)})
+        answer.set_cookie("session", "from-the-server")  # the Bot API sets none; a proxy might
+        return answer
 
 
 def _result(method: str) -> Any:
@@ -167,6 +174,17 @@ async def test_coach_calls_reach_the_api_with_the_same_parameters_as_with_httpx(
     assert [parameters(r) for r in with_aiohttp] == [parameters(r) for r in with_httpx]
     assert {r.content_type for r in with_aiohttp} == {"application/json"}
     assert "reply_markup" in parameters(with_aiohttp[0])
+
+
+async def test_cookies_are_neither_kept_nor_sent_back(api: LoopbackApi) -> None:
+    """The Bot API authenticates by the token in the URL; a jar would only cost time per call."""
+    by_name = f"http://localhost:{api.port}/bot"  # jars refuse cookies from bare IP addresses
+    request = AiohttpRequest()
+    async with Bot(TOKEN, base_url=by_name, request=request, get_updates_request=request) as bot:
+        await bot.send_message(CHAT["id"], "one")
+        await bot.send_message(CHAT["id"], "two")
+    assert len(api.received) == 3  # getMe, then both messages
+    assert [r.cookie for r in api.received] == ["", "", ""]
 
 
 @BOTH
