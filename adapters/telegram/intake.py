@@ -12,13 +12,13 @@ and the service sends the replies saved with it again.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Hashable, Sequence
 from contextlib import suppress
 from typing import Any
 
+import orjson
 from telegram import Update
 
 from bot.keyed import KeyedRunner
@@ -48,6 +48,15 @@ def conversation_of(payload: dict[str, Any]) -> Hashable:
             chat = part.get("chat") or (part.get("message") or {}).get("chat") or {}
             return (chat.get("id"), (part.get("from") or {}).get("id"))
     return payload.get("update_id")
+
+
+def _parsed(entry: InboxEntry) -> dict[str, Any]:
+    """A stored update; {} for one that is not a JSON object (its job then drops it, logged)."""
+    try:
+        payload = orjson.loads(entry.payload)
+    except orjson.JSONDecodeError:
+        return {}
+    return payload if isinstance(payload, dict) else {}
 
 
 class DurableIntake:
@@ -92,7 +101,7 @@ class DurableIntake:
         if raw is not None and len(updates) == 1:
             entries = [(str(updates[0]["update_id"]), raw)]
         else:
-            entries = [(str(u["update_id"]), json.dumps(u).encode()) for u in updates]
+            entries = [(str(u["update_id"]), orjson.dumps(u)) for u in updates]
         await self.store.inbox_put(PLATFORM, entries)
         for (entry_id, _), update in zip(entries, updates, strict=True):
             self._parsed[entry_id] = update
@@ -120,7 +129,7 @@ class DurableIntake:
                 continue
             self._held.update(entry.id for entry in entries)
             for entry in entries:
-                payload = self._parsed.pop(entry.id, None) or json.loads(entry.payload)
+                payload = self._parsed.pop(entry.id, None) or _parsed(entry)
                 self.runner.submit(conversation_of(payload), self._job(entry, payload))
             if not entries:
                 await self._record_depth()

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import orjson
 from aiohttp import web
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -61,7 +61,7 @@ def webhook_app(intake: DurableIntake, path: str, secret: str) -> web.Applicatio
             return web.Response(status=403)
         body = await request.read()
         try:
-            payload = json.loads(body)
+            payload = orjson.loads(body)
             int(payload["update_id"])  # raises for a missing or odd id
             Update.de_json(payload, intake.app.bot)  # what cannot be read now never will be
         except (ValueError, KeyError, TypeError, AttributeError):

@@ -255,3 +255,30 @@ async def test_a_burst_bigger_than_the_buffer_is_worked_through_without_a_pause(
         running_intake.cancel()
         await intake.runner.close()
     assert sorted(app.handled) == list(range(80))
+
+
+async def test_a_stored_entry_that_is_not_an_update_is_dropped_and_the_rest_handled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An inbox row damaged on disk (not JSON, or JSON but no update) is logged by id and
+    marked done; the updates stored around it are handled as usual."""
+    app, store = RecordingApp(), MemoryStore()
+    intake = DurableIntake(app, store, consumer="test")
+    rows = [
+        ("1", b'{"update_id": 1}'),
+        ("2", b"\\xff not json"),
+        ("3", b"[3]"),
+        ("4", b'{"update_id": 4}'),
+    ]
+    await store.inbox_put("telegram", rows)
+    running_intake = asyncio.create_task(intake.run())
+    try:
+        await until(lambda: len(app.handled) == 2, timeout=IDLE_CHECK / 2)
+        await intake.drain()
+    finally:
+        running_intake.cancel()
+        await intake.runner.close()
+    assert app.handled == [1, 4]
+    assert (await store.inbox_stats("telegram"))[0] == 0  # nothing left waiting
+    dropped = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert len(dropped) == 2 and "not json" not in caplog.text
