@@ -57,7 +57,7 @@ class Match:
 
 
 def _unit(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
+    norm = math.sqrt(sum([w * w for w in vector.values()]))
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
@@ -130,7 +130,9 @@ class FaqMatcher:
         return _unit(centroid)
 
     def _weigh(self, terms: list[str], unknown_share: float = 1.0) -> Vector:
-        counts = Counter(terms)
+        counts: dict[str, int] = {}  # a Counter, without its set-up cost on every query
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
         unknown = unknown_share * self._unknown_idf
         return _unit({t: (1 + math.log(c)) * self._idf.get(t, unknown) for t, c in counts.items()})
 
