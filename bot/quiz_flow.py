@@ -171,7 +171,6 @@ class QuizFlow:
         if typed is not None:
             return self.answer(session, buttons.owner, question, typed, Delivery.SEND)
         found = self.matcher.match(text)
-        reminder = _line(self.content.texts.quiz_free_text)
         if friendly is not None and found.topic_id is None:
             return session, [_line(friendly), self.ask(session, buttons.owner, Delivery.SEND)]
         if found.topic_id is not None:
@@ -181,6 +180,7 @@ class QuizFlow:
             ]
             reminder = _line(self.content.texts.quiz_answered_mid_quiz)
             return session, [*answers, reminder, self.ask(session, buttons.owner, Delivery.SEND)]
+        reminder = _line(self.content.texts.quiz_free_text)
         return session, [reminder, self.ask(session, buttons.owner, Delivery.SEND)]
 
     def _typed_choice(
