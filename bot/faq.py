@@ -101,10 +101,13 @@ class FaqMatcher:
         phrasings = 0
         for topic_number, tid in enumerate(self._topic_ids):
             vectors = [v for v in (self._weigh(doc) for doc in asked[tid]) if v]
-            for number, vector in enumerate(vectors, start=phrasings):
+            # Phrasings that weigh the same ("hip thrust benefits", "benefits of hip thrusts")
+            # score the same against any query: one of them is enough for the nearest.
+            distinct = list({frozenset(v.items()): v for v in vectors}.values())
+            for number, vector in enumerate(distinct, start=phrasings):
                 for term, weight in vector.items():
                     self._phrasing_index[term].append((number, topic_number, weight))
-            phrasings += len(vectors)
+            phrasings += len(distinct)
             centroid = self._centroid(vectors, keywords[tid], answers[tid])
             for term, weight in centroid.items():
                 self._topic_index[term].append((topic_number, weight))
