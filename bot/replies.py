@@ -112,7 +112,7 @@ def question_reply(
     sections: tuple[Section, ...] = (Section(progress, rich(question.prompt)),)
     if first:
         sections = (Section(body=rich(content.quiz.intro)), *sections)
-    long_labels = any(len(c.label) > SHORT_LABEL for c in offered) or len(offered) > 4
+    long_labels = len(offered) > 4 or any(len(c.label) > SHORT_LABEL for c in offered)
     layout = Layout.TOGGLES if question.multi else Layout.LIST if long_labels else Layout.BUTTONS
     hint = texts.pick_all if question.multi else texts.pick_one
     return Reply(
