@@ -150,8 +150,9 @@ class FaqMatcher:
         query = self._weigh(terms, ANCHORED_UNKNOWN_SHARE if anchored else 1.0)
         # Scores are summed term by term in query order, as a dot product always was here:
         # the same additions in the same order give the same floats, so verdicts never drift.
-        # No weight is negative, so a phrasing's score only grows as terms are added: the best
-        # score seen along the way is the best final score, the topic's nearest phrasing.
+        # Every weight is positive (a term is in at most all n topics, so its idf is above
+        # log((n + 1) / (n + 0.5)) > 0), so a phrasing's score only grows as terms are added: the
+        # best score seen along the way is the best final score, the topic's nearest phrasing.
         phrasing_scores = [0.0] * self._phrasings
         nearest = [0.0] * len(self._topic_ids)
         overall = [0.0] * len(self._topic_ids)
