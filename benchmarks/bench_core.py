@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +65,7 @@ OWNER = "42"
 def bench_engine(rounds: int = 300) -> None:
     engine = load_engine(load_settings(store_url="memory://"))
     samples = []
+    kinds = []  # what each turn was, to tell which kinds make the p99
     for _ in range(rounds):
         session = Session(salt="ab")
         session, replies = engine.handle(session, CommandEvent(Command.QUIZ), OWNER)
@@ -75,16 +77,27 @@ def bench_engine(rounds: int = 300) -> None:
                 session, ChoiceEvent(ButtonData.unpack(option.data)), OWNER
             )
             samples.append(time.perf_counter() - t0)
+            kinds.append(f"press -> {replies[-1].kind}")
             events += 1
         for q in QUESTIONS[:3]:
             t0 = time.perf_counter()
             session, replies = engine.handle(session, TextEvent(q), OWNER)
             samples.append(time.perf_counter() - t0)
+            kinds.append("text")
     p50, p99 = percentiles(samples)
     print(
         f"engine per turn:     p50 {p50 * 1e6:7.1f} us   p99 {p99 * 1e6:7.1f} us   "
         f"({len(samples)} turns: quiz presses and FAQ text)"
     )
+    print(f"  turns at or over the p99: {slowest_kinds(samples, kinds, p99)}")
+    for kind in sorted(set(kinds)):
+        k50, k99 = percentiles([s for s, k in zip(samples, kinds, strict=True) if k == kind])
+        print(f"  {kind:23s} p50 {k50 * 1e6:7.1f} us   p99 {k99 * 1e6:7.1f} us")
+
+
+def slowest_kinds(samples: list[float], kinds: list[str], cutoff: float) -> str:
+    counts = Counter(k for s, k in zip(samples, kinds, strict=True) if s >= cutoff)
+    return ", ".join(f"{kind} {count}" for kind, count in counts.most_common())
 
 
 def bench_startup(runs: int = 7) -> None:

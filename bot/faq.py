@@ -10,6 +10,8 @@ import logging
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from itertools import chain
+from operator import itemgetter
 
 from bot.content import FaqTopic, Lexicon
 from bot.normalize import OFF_TOPIC, Normalizer, questions, words
@@ -55,7 +57,7 @@ class Match:
 
 
 def _unit(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
+    norm = math.sqrt(sum([w * w for w in vector.values()]))
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
@@ -91,21 +93,31 @@ class FaqMatcher:
         self._idf[OFF_TOPIC] = OFF_TOPIC_WEIGHT * math.log((n + 1) / 0.5)
         for anchor in self._anchors:
             self._idf[anchor] = max(self._idf.get(anchor, 0.0), ANCHOR_MIN_IDF)
-        # Inverted indexes: term -> [(phrasing number, weight)] and term -> [(topic, weight)],
-        # so a query touches only the phrasings and topics that share one of its terms.
-        self._phrasing_topic: list[str] = []
-        self._phrasing_index: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._topic_index: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
-        for tid in self._topic_ids:
+        # Inverted indexes: term -> [(phrasing number, its topic's number, weight)] and
+        # term -> [(topic number, weight)], so a query touches only the phrasings and topics that
+        # share one of its terms.
+        self._phrasing_index: defaultdict[str, list[tuple[int, int, float]]] = defaultdict(list)
+        self._topic_index: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+        phrasings = 0
+        for topic_number, tid in enumerate(self._topic_ids):
             vectors = [v for v in (self._weigh(doc) for doc in asked[tid]) if v]
-            for vector in vectors:
-                number = len(self._phrasing_topic)
-                self._phrasing_topic.append(tid)
+            # Phrasings that weigh the same ("hip thrust benefits", "benefits of hip thrusts")
+            # score the same against any query: one of them is enough for the nearest.
+            distinct = list({frozenset(v.items()): v for v in vectors}.values())
+            for number, vector in enumerate(distinct, start=phrasings):
                 for term, weight in vector.items():
-                    self._phrasing_index[term].append((number, weight))
+                    self._phrasing_index[term].append((number, topic_number, weight))
+            phrasings += len(distinct)
             centroid = self._centroid(vectors, keywords[tid], answers[tid])
             for term, weight in centroid.items():
-                self._topic_index[term].append((tid, weight))
+                self._topic_index[term].append((topic_number, weight))
+        self._phrasings = phrasings
+        # The topics each term reaches, in index order: a query's topics are ranked in the order
+        # its terms first reach them, so equal scores keep the order they always had.
+        self._topics_of = {
+            term: tuple(number for number, _ in postings)
+            for term, postings in self._topic_index.items()
+        }
 
     def _centroid(self, asked: list[Vector], keywords: list[str], answer: list[str]) -> Vector:
         """A topic as a whole: its phrasings and keywords, plus a little of its answer."""
@@ -121,7 +133,9 @@ class FaqMatcher:
         return _unit(centroid)
 
     def _weigh(self, terms: list[str], unknown_share: float = 1.0) -> Vector:
-        counts = Counter(terms)
+        counts: dict[str, int] = {}  # a Counter, without its set-up cost on every query
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
         unknown = unknown_share * self._unknown_idf
         return _unit({t: (1 + math.log(c)) * self._idf.get(t, unknown) for t, c in counts.items()})
 
@@ -132,23 +146,34 @@ class FaqMatcher:
     def _rank(self, terms: list[str]) -> list[tuple[str, float]]:
         # A question that names one of the lifts is about them: its other words are context
         # ("everyone on tiktok swears by..."), so words we have never seen count for less.
-        anchored = any(t in self._anchors for t in terms)
+        anchored = not self._anchors.isdisjoint(terms)
         query = self._weigh(terms, ANCHORED_UNKNOWN_SHARE if anchored else 1.0)
-        phrasing_scores: defaultdict[int, float] = defaultdict(float)
-        overall: defaultdict[str, float] = defaultdict(float)
+        # Scores are summed term by term in query order, as a dot product always was here:
+        # the same additions in the same order give the same floats, so verdicts never drift.
+        # Every weight is positive (a term is in at most all n topics, so its idf is above
+        # log((n + 1) / (n + 0.5)) > 0), so a phrasing's score only grows as terms are added: the
+        # best score seen along the way is the best final score, the topic's nearest phrasing.
+        phrasing_scores = [0.0] * self._phrasings
+        nearest = [0.0] * len(self._topic_ids)
+        overall = [0.0] * len(self._topic_ids)
         for term, q_weight in query.items():
-            for number, weight in self._phrasing_index.get(term, ()):
-                phrasing_scores[number] += q_weight * weight
-            for topic_id, weight in self._topic_index.get(term, ()):
-                overall[topic_id] += q_weight * weight
-        nearest: defaultdict[str, float] = defaultdict(float)
-        for number, score in phrasing_scores.items():
-            topic_id = self._phrasing_topic[number]
-            nearest[topic_id] = max(nearest[topic_id], score)
+            for number, topic_number, weight in self._phrasing_index.get(term, ()):
+                score = phrasing_scores[number] + q_weight * weight
+                phrasing_scores[number] = score
+                if score > nearest[topic_number]:
+                    nearest[topic_number] = score
+            for topic_number, weight in self._topic_index.get(term, ()):
+                overall[topic_number] += q_weight * weight
+        reached = dict.fromkeys(chain.from_iterable(self._topics_of.get(t, ()) for t in query))
+        topic_ids = self._topic_ids
         scored = [
-            (t, NEAREST_SHARE * nearest[t] + (1 - NEAREST_SHARE) * s) for t, s in overall.items()
+            (
+                topic_ids[number],
+                NEAREST_SHARE * nearest[number] + (1 - NEAREST_SHARE) * overall[number],
+            )
+            for number in reached
         ]
-        scored.sort(key=lambda pair: pair[1], reverse=True)
+        scored.sort(key=itemgetter(1), reverse=True)
         return scored
 
     def match(self, text: str) -> Match:

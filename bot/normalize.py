@@ -42,7 +42,10 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case ASCII words; apostrophes vanish ("i'm" -> "im"), other marks split words."""
-    folded = unicodedata.normalize("NFKD", text[:_MAX_INPUT_CHARS].lower())
+    cut = text[:_MAX_INPUT_CHARS]
+    if cut.isascii():  # most messages: nothing to fold, so skip the Unicode work
+        return _WORD.findall(cut.lower().replace("'", "").replace("`", ""))
+    folded = unicodedata.normalize("NFKD", cut.lower())
     folded = folded.replace("'", "").replace("’", "").replace("`", "")
     return _WORD.findall(folded.encode("ascii", "ignore").decode())
 
@@ -91,9 +94,14 @@ class Normalizer:
             canonical = self._phrases.setdefault(tuple(words(phrase)), OFF_TOPIC)
             self.blocking.add(canonical)
             self._off_topic_words.update(words(phrase))
-        self._longest = max((len(p) for p in self._phrases), default=1)
+        # The longest phrase each word starts: most words start none, so they are looked up once.
+        self._reach: dict[str, int] = {}
+        for known in self._phrases:
+            if known:
+                self._reach[known[0]] = max(self._reach.get(known[0], 0), len(known))
         self._stopwords = frozenset(lexicon.stopwords)
         self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase}
+        self._known = self._vocabulary | self._stopwords  # never corrected
         self._targets: dict[str, list[str]] = {}
         self._off_topic_targets: dict[str, list[str]] = {}
         self._corrections: dict[str, str] = {}
@@ -102,8 +110,8 @@ class Normalizer:
         """Add the words of known texts to the vocabulary that typos are corrected towards."""
         for text in texts:
             self._vocabulary.update(words(text))
-        known = self._vocabulary | self._stopwords
-        targets = known - self._off_topic_words - self._unguessable
+        self._known = self._vocabulary | self._stopwords
+        targets = self._known - self._off_topic_words - self._unguessable
         self._targets = _by_first_letter(targets)
         self._off_topic_targets = _by_first_letter(self._off_topic_words)
         self._corrections.clear()
@@ -116,8 +124,7 @@ class Normalizer:
         ("feed" is not "feel"). On-topic words come before off-topic ones ("beter" is
         "better", not "beer").
         """
-        known = word in self._vocabulary or word in self._stopwords
-        if known or len(word) < _SHORT_WORD or not word.isalpha():
+        if word in self._known or len(word) < _SHORT_WORD or not word.isalpha():
             return word
         cached = self._corrections.get(word)
         if cached is not None:
@@ -147,11 +154,12 @@ class Normalizer:
 
     def terms(self, text: str) -> list[str]:
         """Canonical terms of `text`, in order; unknown words are kept (stemmed) as evidence."""
-        tokens = [self.correct(w) for w in words(text)]
+        known, reach = self._known, self._reach
+        tokens = [w if w in known else self.correct(w) for w in words(text)]
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+            for size in range(min(reach.get(tokens[i], 0), len(tokens) - i), 0, -1):
                 canonical = self._phrases.get(tuple(tokens[i : i + size]))
                 if canonical is not None:
                     out.append(canonical)

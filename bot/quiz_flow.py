@@ -28,6 +28,7 @@ class QuizFlow:
         self.content = content
         self.matcher = matcher
         self._plain_labels: dict[str, str] = {}
+        self._forms: dict[str, frozenset[str]] = {}
 
     def cancel(self, session: Session, buttons: Buttons) -> Result:
         if session.flow != "quiz":
@@ -170,7 +171,6 @@ class QuizFlow:
         if typed is not None:
             return self.answer(session, buttons.owner, question, typed, Delivery.SEND)
         found = self.matcher.match(text)
-        reminder = _line(self.content.texts.quiz_free_text)
         if friendly is not None and found.topic_id is None:
             return session, [_line(friendly), self.ask(session, buttons.owner, Delivery.SEND)]
         if found.topic_id is not None:
@@ -180,6 +180,7 @@ class QuizFlow:
             ]
             reminder = _line(self.content.texts.quiz_answered_mid_quiz)
             return session, [*answers, reminder, self.ask(session, buttons.owner, Delivery.SEND)]
+        reminder = _line(self.content.texts.quiz_free_text)
         return session, [reminder, self.ask(session, buttons.owner, Delivery.SEND)]
 
     def _typed_choice(
@@ -188,8 +189,8 @@ class QuizFlow:
         """The answer id whose label (or id) was typed, including a multi question's Done/None."""
         plain = self._plain_label
         typed = self.matcher.normalizer.plain(text)
-        if not typed:
-            return None
+        if not typed or typed not in self._answer_forms(question):
+            return None  # most typed text is a question, not an answer: no need to look closer
         offered = [
             (c.id, c.label) for c in replies.offered_choices(self.content, question, answers)
         ]
@@ -201,6 +202,21 @@ class QuizFlow:
             if label and typed in (plain(label), answer.replace("_", " "))
         }
         return hits.pop() if len(hits) == 1 else None
+
+    def _answer_forms(self, question: Question) -> frozenset[str]:
+        """Everything typed that could answer `question`, whichever of its choices are offered."""
+        found = self._forms.get(question.id)
+        if found is None:
+            pairs = [(c.id, c.label) for c in quiz.choices(self.content, question)]
+            if question.multi:
+                pairs += [(DONE_TYPED, question.done_label), (NONE_TYPED, question.none_label)]
+            found = self._forms[question.id] = frozenset(
+                form
+                for answer, label in pairs
+                if label
+                for form in (self._plain_label(label), answer.replace("_", " "))
+            )
+        return found
 
     def _plain_label(self, label: str) -> str:
         """A label's words as typed; labels come from content, so each is worked out once."""

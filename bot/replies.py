@@ -35,8 +35,9 @@ class Buttons:
         toggle: bool = False,
         picked: bool = False,
     ) -> Option:
-        data = self.data(action, question, value)
-        return Option(label=label, data=data, toggle=toggle, picked=picked)
+        # Every option of every reply passes here: one call deep, positional (it adds up).
+        packed = ButtonData(self.owner, self.nonce, action, question, value).pack()
+        return Option(label, packed, toggle, picked)
 
     def data(self, action: Action, question: str = "", value: str = "") -> str:
         return ButtonData(self.owner, self.nonce, action, question, value).pack()
@@ -95,16 +96,9 @@ def question_reply(
     texts = content.texts
     picked = set(answers.get(question.id, []))
     offered = offered_choices(content, question, answers)
+    option, answer, qid, multi = buttons.option, Action.ANSWER, question.id, question.multi
     options = [
-        buttons.option(
-            c.label,
-            Action.ANSWER,
-            question.id,
-            c.id,
-            toggle=question.multi,
-            picked=c.id in picked,
-        )
-        for c in offered
+        option(c.label, answer, qid, c.id, toggle=multi, picked=c.id in picked) for c in offered
     ]
     if question.multi:
         if question.none_label and not picked:
@@ -118,7 +112,7 @@ def question_reply(
     sections: tuple[Section, ...] = (Section(progress, rich(question.prompt)),)
     if first:
         sections = (Section(body=rich(content.quiz.intro)), *sections)
-    long_labels = any(len(c.label) > SHORT_LABEL for c in offered) or len(offered) > 4
+    long_labels = len(offered) > 4 or any(len(c.label) > SHORT_LABEL for c in offered)
     layout = Layout.TOGGLES if question.multi else Layout.LIST if long_labels else Layout.BUTTONS
     hint = texts.pick_all if question.multi else texts.pick_one
     return Reply(
