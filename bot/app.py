@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.content import load_content
-from bot.engine import Engine
+from bot.content import Content, load_content
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.faq import FaqMatcher
     from bot.metrics import Metrics
     from bot.service import CoachService
 
@@ -18,7 +19,18 @@ logger = logging.getLogger(__name__)
 
 def load_engine(settings: Settings) -> Engine:
     """Validate content (raises ContentError naming file and entry) and index the FAQ."""
+    from bot.engine import Engine  # imported here: `ask` needs only the FAQ index
+
     return Engine(load_content(settings.content_dir))
+
+
+def load_faq(settings: Settings) -> tuple[Content, FaqMatcher]:
+    """Validated content and the FAQ index as the engine builds it, without the engine: answering
+    one question (`ask`) then imports neither the quiz, the plans nor the sessions."""
+    from bot.faq import FaqMatcher
+
+    content = load_content(settings.content_dir)
+    return content, FaqMatcher(content.faq.topics, content.lexicon)
 
 
 def build_service(
