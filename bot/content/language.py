@@ -13,7 +13,6 @@ from bot.content.base import (
     Strict,
     unique_ids,
 )
-from bot.messages import Command
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +217,8 @@ class Texts(Strict):
     @field_validator("commands")
     @classmethod
     def _every_command_described(cls, value: dict[str, str]) -> dict[str, str]:
+        from bot.messages import Command  # only to validate: a snapshot's content needs none
+
         wanted = {c.value for c in Command} - {Command.START.value}
         if set(value) != wanted:
             missing, extra = sorted(wanted - set(value)), sorted(set(value) - wanted)
