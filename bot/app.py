@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.content import Content, load_content
+from bot.content import Content
+from bot.content.snapshot import load_with_snapshot
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -17,11 +18,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def load_checked_content(settings: Settings) -> Content:
+    """CONTENT_DIR validated, or its snapshot from CONTENT_SNAPSHOT_DIR when nothing changed."""
+    return load_with_snapshot(settings.content_dir, settings.content_snapshot_dir)
+
+
 def load_engine(settings: Settings) -> Engine:
     """Validate content (raises ContentError naming file and entry) and index the FAQ."""
     from bot.engine import Engine  # imported here: `ask` needs only the FAQ index
 
-    return Engine(load_content(settings.content_dir))
+    return Engine(load_checked_content(settings))
 
 
 def load_faq(settings: Settings) -> tuple[Content, FaqMatcher]:
@@ -29,7 +35,7 @@ def load_faq(settings: Settings) -> tuple[Content, FaqMatcher]:
     one question (`ask`) then imports neither the quiz, the plans nor the sessions."""
     from bot.faq import FaqMatcher
 
-    content = load_content(settings.content_dir)
+    content = load_checked_content(settings)
     return content, FaqMatcher(content.faq.topics, content.lexicon)
 
 
