@@ -1,7 +1,10 @@
 """The building blocks of the content models: strict models, id rules, shared vocabularies,
-and the one error content problems are reported as."""
+and the one error content problems are reported as.
 
-from __future__ import annotations
+The model modules (this one, training, language, models) leave out `from __future__ import
+annotations`: pydantic then gets each annotation as an object instead of evaluating its text,
+~3 ms less start-up. Forward references are quoted instead.
+"""
 
 import logging
 from typing import Literal, Protocol, TypeVar

@@ -1,6 +1,6 @@
 """Content models of what the bot says: FAQ topics, the matcher's lexicon, follow-ups, texts."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here, for start-up time: see base.py.
 
 import logging
 from string import Formatter
@@ -92,7 +92,7 @@ class FollowUpsFile(Strict):
         return value
 
     @model_validator(mode="after")
-    def _placeholders(self) -> FollowUpsFile:
+    def _placeholders(self) -> "FollowUpsFile":
         rules = (("changed", {"new", "old"}), ("added", {"new"}), ("already", {"new"}))
         for name, allowed in rules:
             text = getattr(self, name)

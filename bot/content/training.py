@@ -1,6 +1,6 @@
 """Content models of the training side: exercises, goals, the quiz, plans and cautions."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here, for start-up time: see base.py.
 
 import logging
 from functools import cached_property
@@ -91,7 +91,7 @@ class GoalsFile(Strict):
     goals: list[Goal] = Field(min_length=1)
 
     @cached_property
-    def choices(self) -> tuple[Choice, ...]:
+    def choices(self) -> "tuple[Choice, ...]":
         """The goals as quiz answers, built once (content never changes once loaded)."""
         return tuple(Choice(id=g.id, label=g.label) for g in self.goals)
 
@@ -124,7 +124,7 @@ class Question(Strict):
         return unique_ids(value, "answer")
 
     @model_validator(mode="after")
-    def _has_options(self) -> Question:
+    def _has_options(self) -> "Question":
         if not self.options_from_goals and not self.options:
             raise ValueError("needs options, or options_from_goals: true")
         return self
@@ -152,7 +152,7 @@ class Caution(Strict):
     source: Source
 
     @model_validator(mode="after")
-    def _has_trigger(self) -> Caution:
+    def _has_trigger(self) -> "Caution":
         if not (self.when_concern or self.when_experience):
             raise ValueError("needs when_concern or when_experience")
         return self
