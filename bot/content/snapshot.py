@@ -105,7 +105,10 @@ def _write(path: Path, key: bytes, content: Content) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary.write_bytes(key + b"\n" + pickle.dumps(content, pickle.HIGHEST_PROTOCOL))
+        data = key + b"\n" + pickle.dumps(content, pickle.HIGHEST_PROTOCOL)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        with os.fdopen(os.open(temporary, flags, 0o600), "wb") as file:  # whatever the umask
+            file.write(data)
         os.replace(temporary, path)
     except (OSError, pickle.PicklingError) as exc:
         logger.debug("content snapshot not written to %s: %s", path, exc)

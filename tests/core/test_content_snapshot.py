@@ -139,6 +139,18 @@ def test_a_snapshot_others_may_write_is_not_read(
     assert full_loads == [content_copy, content_copy]
 
 
+def test_a_snapshot_written_under_a_lenient_umask_is_still_read(
+    content_copy: Path, snapshots: Path, full_loads: list[Path]
+) -> None:
+    previous = os.umask(0o002)
+    try:
+        load_with_snapshot(content_copy, snapshots)
+    finally:
+        os.umask(previous)
+    load_with_snapshot(content_copy, snapshots)
+    assert full_loads == [content_copy]
+
+
 def test_nowhere_to_write_still_loads(content_copy: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a directory")
