@@ -66,7 +66,7 @@ def load_with_snapshot(directory: Path, snapshots: Path | None) -> Content:
     """The content of `directory`, from a matching snapshot in `snapshots` when there is one."""
     key = snapshot_key(directory) if snapshots is not None else None
     if snapshots is None or key is None:
-        return load_content(directory)
+        return load_content(directory)  # snapshots off, or a file the full load will name
     path = snapshots / SNAPSHOT_FILE
     content = _read(path, key)
     if content is None:
@@ -97,6 +97,8 @@ def _read(path: Path, key: bytes) -> Content | None:
 
 def _ours(path: Path) -> bool:
     """Unpickling runs code: read only what this user owns and no one else may change."""
+    if not hasattr(os, "getuid"):
+        return False  # no owners to check (Windows): no snapshots
     status = path.stat()
     return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
