@@ -6,23 +6,12 @@ import logging
 import os
 from pathlib import Path
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-
-from bot.environment import environment_values
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 logger = logging.getLogger(__name__)
 
 _STORE_SCHEMES = ("memory://", "sqlite:///", "redis://", "rediss://", "unix://")
-ENV_FILE = Path(".env")  # in the working directory
-ENV_FILE_ENCODING = "utf-8"
 
 
 def default_content_dir() -> Path:
@@ -48,11 +37,10 @@ class SettingsError(Exception):
     """Settings that cannot be used; the message is safe to print (no secret values)."""
 
 
-class Settings(BaseModel):
-    """Every knob of the bot; names match `.env.example`. Made by `load_settings`, which reads
-    the environment and `.env` (bot/environment.py); defaults are checked like given values."""
+class Settings(BaseSettings):
+    """Every knob of the bot; names match `.env.example`."""
 
-    model_config = ConfigDict(extra="ignore", validate_default=True)
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     store_url: str = Field(
         "sqlite:///hipstep.db", description="memory://, sqlite:///path, redis://", repr=False
@@ -135,12 +123,9 @@ class Settings(BaseModel):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings, turning pydantic's error into one readable line per bad field.
-
-    `overrides` win over the environment, which wins over `.env`, which wins over defaults."""
+    """Read settings, turning pydantic's error into one readable line per bad field."""
     try:
-        found = environment_values(Settings.model_fields, ENV_FILE, ENV_FILE_ENCODING)
-        return Settings.model_validate({**found, **overrides})
+        return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: "
@@ -149,7 +134,8 @@ def load_settings(**overrides: object) -> Settings:
         )
         raise SettingsError(f"invalid settings: {problems}") from None
     except UnicodeDecodeError as exc:
+        env_file = Settings.model_config.get("env_file")
         raise SettingsError(
-            f"{ENV_FILE}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{env_file}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
             f"{exc.start}); save it as UTF-8"
         ) from None
