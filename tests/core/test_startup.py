@@ -25,7 +25,8 @@ ASK = (
     "print(json.dumps(sorted(sys.modules)))\n"
 )
 NOT_FOR_ASK = {
-    "asyncio": "the service and the stores",
+    "bot.service": "the service and the stores",
+    "bot.store": "no session to load or save",
     "bot.engine": "only the FAQ index answers",
     "bot.session": "no conversation to keep",
 }
