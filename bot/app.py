@@ -5,20 +5,38 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.content import load_content
-from bot.engine import Engine
+from bot.content import Content
+from bot.content.snapshot import load_with_snapshot
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.faq import FaqMatcher
     from bot.metrics import Metrics
     from bot.service import CoachService
 
 logger = logging.getLogger(__name__)
 
 
+def load_checked_content(settings: Settings) -> Content:
+    """CONTENT_DIR validated, or its snapshot from CONTENT_SNAPSHOT_DIR when nothing changed."""
+    return load_with_snapshot(settings.content_dir, settings.content_snapshot_dir)
+
+
 def load_engine(settings: Settings) -> Engine:
     """Validate content (raises ContentError naming file and entry) and index the FAQ."""
-    return Engine(load_content(settings.content_dir))
+    from bot.engine import Engine  # imported here: `ask` needs only the FAQ index
+
+    return Engine(load_checked_content(settings))
+
+
+def load_faq(settings: Settings) -> tuple[Content, FaqMatcher]:
+    """Validated content and the FAQ index as the engine builds it, without the engine: answering
+    one question (`ask`) then imports neither the quiz, the plans nor the sessions."""
+    from bot.faq import FaqMatcher
+
+    content = load_checked_content(settings)
+    return content, FaqMatcher(content.faq.topics, content.lexicon)
 
 
 def build_service(

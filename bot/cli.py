@@ -120,16 +120,16 @@ async def close_after(service: Any, work: Any) -> None:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
-    from bot.app import load_engine
+    from bot.app import load_faq
     from bot.faq import Match
 
-    engine = load_engine(settings)
+    content, matcher = load_faq(settings)
     if args.text.strip():
-        found, fallback = engine.matcher.match(args.text), engine.content.texts.out_of_scope
+        found, fallback = matcher.match(args.text), content.texts.out_of_scope
     else:
         found = Match(topic_id=None, confidence=0.0, suggestions=(), ranked=())
-        fallback = engine.content.texts.empty_text
-    answer = engine.content.topic(found.topic_id).answer if found.topic_id else fallback
+        fallback = content.texts.empty_text
+    answer = content.topic(found.topic_id).answer if found.topic_id else fallback
     if args.json:
         print(
             json.dumps(
@@ -145,7 +145,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(answer)
         for topic_id in found.also:
-            print("\n" + engine.content.topic(topic_id).answer)
+            print("\n" + content.topic(topic_id).answer)
         if found.suggestions:
             print("\nSee also: " + ", ".join(found.suggestions))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -18,6 +19,18 @@ def default_content_dir() -> Path:
     import content
 
     return Path(content.__file__).resolve().parent
+
+
+def default_snapshot_dir() -> Path | None:
+    """Where validated content is kept between start-ups: the user's cache directory
+    ($XDG_CACHE_HOME, else ~/.cache), or nowhere when there is no home directory."""
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(cache):
+        return Path(cache) / "hipstep"
+    try:
+        return Path.home() / ".cache" / "hipstep"
+    except RuntimeError:
+        return None
 
 
 class SettingsError(Exception):
@@ -36,6 +49,10 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = Field(7 * 24 * 3600, ge=60)
     event_ttl_seconds: int = Field(24 * 3600, ge=60)
     content_dir: Path = Field(default_factory=default_content_dir)
+    content_snapshot_dir: Path | None = Field(
+        default_factory=default_snapshot_dir,
+        description="validated content kept here to start faster; empty: none kept",
+    )
     log_level: str = "INFO"
 
     telegram_bot_token: SecretStr | None = None
@@ -80,6 +97,7 @@ class Settings(BaseSettings):
         "discord_shard_count",
         "metrics_port",
         "discord_coach_role",
+        "content_snapshot_dir",
         mode="before",
     )
     @classmethod

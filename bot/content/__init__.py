@@ -1,8 +1,8 @@
 """What the bot knows and says: pydantic models of `content/` and the loader that checks it."""
 
-from bot.content.base import BOTH
+from bot.content.base import BOTH, ContentError
 from bot.content.language import CoachTexts, FaqTopic, Lexicon, Texts
-from bot.content.loader import ContentError, load_content
+from bot.content.loader import load_content
 from bot.content.models import Content
 from bot.content.training import Caution, Choice, Exercise, Goal, Plan, Question
 

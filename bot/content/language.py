@@ -1,6 +1,6 @@
 """Content models of what the bot says: FAQ topics, the matcher's lexicon, follow-ups, texts."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here, for start-up time: see base.py.
 
 import logging
 from string import Formatter
@@ -13,7 +13,6 @@ from bot.content.base import (
     Strict,
     unique_ids,
 )
-from bot.messages import Command
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +24,9 @@ class FaqTopic(Strict):
     question: str = Field(min_length=3, max_length=100)
     source: Literal["seed", "practice"]
     answer: str = Field(min_length=20, max_length=1500)
-    phrasings: list[str] = Field(default_factory=list)
-    keywords: list[str] = Field(default_factory=list)
-    related: list[str] = Field(default_factory=list)
+    phrasings: list[str] = Field([])
+    keywords: list[str] = Field([])
+    related: list[str] = Field([])
 
 
 class FaqFile(Strict):
@@ -42,23 +41,19 @@ class FaqFile(Strict):
 class Lexicon(Strict):
     """Matcher vocabulary: canonical term -> ways people write it (phrases, slang, typos)."""
 
-    synonyms: dict[str, list[str]] = Field(default_factory=dict)
-    off_topic: list[str] = Field(default_factory=list)
-    stopwords: list[str] = Field(default_factory=list)
-    greetings: list[str] = Field(default_factory=list)
-    thanks: list[str] = Field(default_factory=list)
-    help_words: list[str] = Field(default_factory=list)
-    quiz_words: list[str] = Field(default_factory=list)
-    acknowledgements: list[str] = Field(default_factory=list)
-    goodbyes: list[str] = Field(default_factory=list)
-    fillers: list[str] = Field(
-        default_factory=list, description="'bro', 'coach', 'so much': ignored in small talk"
-    )
-    anchors: list[str] = Field(
-        default_factory=list, description="canonical terms that keep a question on topic"
-    )
+    synonyms: dict[str, list[str]] = Field({})
+    off_topic: list[str] = Field([])
+    stopwords: list[str] = Field([])
+    greetings: list[str] = Field([])
+    thanks: list[str] = Field([])
+    help_words: list[str] = Field([])
+    quiz_words: list[str] = Field([])
+    acknowledgements: list[str] = Field([])
+    goodbyes: list[str] = Field([])
+    fillers: list[str] = Field([], description="'bro', 'coach', 'so much': ignored in small talk")
+    anchors: list[str] = Field([], description="canonical terms that keep a question on topic")
     routes: dict[str, str] = Field(
-        default_factory=dict, description="canonical term -> the FAQ topic it always goes to"
+        {}, description="canonical term -> the FAQ topic it always goes to"
     )
 
     @field_validator("synonyms")
@@ -80,8 +75,8 @@ class FollowUpsFile(Strict):
     """Follow-up questions after a quiz ("and for beginners?"): what they look like, what to say."""
 
     starts: list[str] = Field(min_length=1)
-    ignore: list[str] = Field(default_factory=list)
-    answers: list[FollowUpAnswer] = Field(default_factory=list)
+    ignore: list[str] = Field([])
+    answers: list[FollowUpAnswer] = Field([])
     changed: str = Field(description="placeholders {new} and {old}")
     added: str = Field(description="placeholder {new}: a concern added")
     already: str = Field(description="placeholder {new}: the answer they already gave")
@@ -97,7 +92,7 @@ class FollowUpsFile(Strict):
         return value
 
     @model_validator(mode="after")
-    def _placeholders(self) -> FollowUpsFile:
+    def _placeholders(self) -> "FollowUpsFile":
         rules = (("changed", {"new", "old"}), ("added", {"new"}), ("already", {"new"}))
         for name, allowed in rules:
             text = getattr(self, name)
@@ -222,6 +217,8 @@ class Texts(Strict):
     @field_validator("commands")
     @classmethod
     def _every_command_described(cls, value: dict[str, str]) -> dict[str, str]:
+        from bot.messages import Command  # only to validate: a snapshot's content needs none
+
         wanted = {c.value for c in Command} - {Command.START.value}
         if set(value) != wanted:
             missing, extra = sorted(wanted - set(value)), sorted(set(value) - wanted)

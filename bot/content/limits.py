@@ -13,7 +13,8 @@ from functools import partial
 
 from bot import replies
 from bot.buttons import MAX_BYTES, BadButtonData
-from bot.content.loader import FILES, ContentError
+from bot.content.base import ContentError
+from bot.content.loader import FILES
 from bot.content.models import Content
 from bot.messages import Delivery, Reply
 from bot.replies import Buttons

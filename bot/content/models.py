@@ -1,7 +1,7 @@
 """All content in one model, cross-checked across files; the building blocks live in base.py,
 training.py (exercises, goals, quiz, plans) and language.py (FAQ, lexicon, follow-ups, texts)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here, for start-up time: see base.py.
 
 import logging
 
@@ -34,7 +34,7 @@ class Content(Strict):
     followups: FollowUpsFile
 
     @model_validator(mode="after")
-    def _cross_check(self) -> Content:
+    def _cross_check(self) -> "Content":
         exercise_ids = {e.id for e in self.exercises.exercises}
         for goal in self.goals.goals:
             if goal.leans not in exercise_ids | {BOTH}:

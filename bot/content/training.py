@@ -1,6 +1,6 @@
 """Content models of the training side: exercises, goals, the quiz, plans and cautions."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here, for start-up time: see base.py.
 
 import logging
 from functools import cached_property
@@ -68,8 +68,8 @@ class Adjustment(Strict):
     max_load: Load | None = None
     reps: Range | None = None
     note: str = Field("", max_length=60)
-    not_for: list[Experience] = Field(default_factory=list)
-    unless_concern: list[str] = Field(default_factory=list)
+    not_for: list[Experience] = Field([])
+    unless_concern: list[str] = Field([])
     source: Source
 
     @field_validator("reps")
@@ -84,14 +84,14 @@ class Goal(Strict):
     leans: str
     why: str
     source: Source
-    plan: list[Adjustment] = Field(default_factory=list)
+    plan: list[Adjustment] = Field([])
 
 
 class GoalsFile(Strict):
     goals: list[Goal] = Field(min_length=1)
 
     @cached_property
-    def choices(self) -> tuple[Choice, ...]:
+    def choices(self) -> "tuple[Choice, ...]":
         """The goals as quiz answers, built once (content never changes once loaded)."""
         return tuple(Choice(id=g.id, label=g.label) for g in self.goals)
 
@@ -116,7 +116,7 @@ class Question(Strict):
     done_label: str = "Done"
     none_label: str = ""
     options_from_goals: bool = False
-    options: list[Choice] = Field(default_factory=list)
+    options: list[Choice] = Field([])
 
     @field_validator("options")
     @classmethod
@@ -124,7 +124,7 @@ class Question(Strict):
         return unique_ids(value, "answer")
 
     @model_validator(mode="after")
-    def _has_options(self) -> Question:
+    def _has_options(self) -> "Question":
         if not self.options_from_goals and not self.options:
             raise ValueError("needs options, or options_from_goals: true")
         return self
@@ -152,7 +152,7 @@ class Caution(Strict):
     source: Source
 
     @model_validator(mode="after")
-    def _has_trigger(self) -> Caution:
+    def _has_trigger(self) -> "Caution":
         if not (self.when_concern or self.when_experience):
             raise ValueError("needs when_concern or when_experience")
         return self
@@ -206,7 +206,7 @@ class EquipmentRule(Strict):
 
     max_load: dict[Experience, Load]
     min_reps: int = Field(0, ge=0)
-    variants: dict[str, dict[Experience, str]] = Field(default_factory=dict)
+    variants: dict[str, dict[Experience, str]] = Field({})
     source: Source
 
     @field_validator("max_load")
@@ -222,15 +222,13 @@ class RecommendationFile(Strict):
     plans: dict[str, Plan]
     doses: dict[str, DoseLevels]
     equipment: dict[str, EquipmentRule]
-    per_leg: list[str] = Field(default_factory=list, description="single-leg lifts: reps per leg")
-    form_cues: dict[str, str] = Field(
-        default_factory=dict, description="said on an entry that has no caution cue"
-    )
-    roles: dict[Role, str] = Field(default_factory=dict)
-    loads: dict[Load, str] = Field(default_factory=dict)
-    tempos: dict[Tempo, str] = Field(default_factory=dict)
-    cautions: list[Caution] = Field(default_factory=list)
-    equipment_notes: dict[str, str] = Field(default_factory=dict)
+    per_leg: list[str] = Field([], description="single-leg lifts: reps per leg")
+    form_cues: dict[str, str] = Field({}, description="said on an entry that has no caution cue")
+    roles: dict[Role, str] = Field({})
+    loads: dict[Load, str] = Field({})
+    tempos: dict[Tempo, str] = Field({})
+    cautions: list[Caution] = Field([])
+    equipment_notes: dict[str, str] = Field({})
     safety: str
     closing: str = ""
 

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from bot.content import ContentError, load_content
+from bot.content.files import UniqueKeyLoader
 from bot.content.limits import check_limits
-from bot.content.loader import UniqueKeyLoader
 from bot.settings import default_content_dir
 from tests.core.test_cli import cli
 
