@@ -24,6 +24,17 @@ RUN_PREFIX = f"hipstep-test-{uuid.uuid4().hex[:10]}"
 _prefix_numbers = itertools.count()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _snapshots_in_a_temporary_directory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Content snapshots made by test runs (and the bots they start) never land in the user's
+    cache directory."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONTENT_SNAPSHOT_DIR", str(tmp_path_factory.mktemp("snapshots")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return load_settings(store_url="memory://")

@@ -42,7 +42,7 @@ def modules_after_ask(tmp_path: Path, **env: str) -> set[str]:
         env={
             **{k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
             "STORE_URL": "memory://",
-            "XDG_CACHE_HOME": str(tmp_path),
+            "CONTENT_SNAPSHOT_DIR": str(tmp_path / "snapshots"),
             **env,
         },
     )
