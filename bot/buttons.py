@@ -69,11 +69,7 @@ class ButtonData:
 
     def pack(self) -> str:
         """The wire form; raises BadButtonData when it would not fit a Telegram button."""
-        _validate(self)
-        raw = f"{VERSION}{self.action.value}.{self.owner}.{self.nonce}.{self.question}.{self.value}"
-        if len(raw.encode()) > MAX_BYTES:
-            raise BadButtonData(f"button data is {len(raw.encode())} bytes (max {MAX_BYTES})")
-        return raw
+        return pack(self.owner, self.nonce, self.action, self.question, self.value)
 
     @classmethod
     def unpack(cls, raw: str) -> ButtonData:
@@ -98,6 +94,18 @@ class ButtonData:
     @property
     def page(self) -> int:
         return int(self.value)
+
+
+def pack(owner: str, nonce: str, action: Action, question: str = "", value: str = "") -> str:
+    """ButtonData(...).pack() without building the object: every option of every reply is
+    packed here, so it stays one call and a few checks (cached per owner and per field set)."""
+    _check_stamp(owner, nonce)
+    _check_fields(action, question, value)
+    # Every field passed a pattern of ASCII characters: the length in bytes is the length.
+    raw = f"{VERSION}{action}.{owner}.{nonce}.{question}.{value}"
+    if len(raw) > MAX_BYTES:
+        raise BadButtonData(f"button data is {len(raw)} bytes (max {MAX_BYTES})")
+    return raw
 
 
 def _validate(data: ButtonData) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot import plan
-from bot.buttons import Action, ButtonData
+from bot.buttons import Action, pack
 from bot.content import BOTH, Choice, Content, Question
 from bot.messages import Delivery, Layout, Option, Reply, ReplyKind, RichText, Section, plain, rich
 from bot.quiz import Recommendation, choices
@@ -36,11 +36,10 @@ class Buttons:
         picked: bool = False,
     ) -> Option:
         # Every option of every reply passes here: one call deep, positional (it adds up).
-        packed = ButtonData(self.owner, self.nonce, action, question, value).pack()
-        return Option(label, packed, toggle, picked)
+        return Option(label, pack(self.owner, self.nonce, action, question, value), toggle, picked)
 
     def data(self, action: Action, question: str = "", value: str = "") -> str:
-        return ButtonData(self.owner, self.nonce, action, question, value).pack()
+        return pack(self.owner, self.nonce, action, question, value)
 
     def topics(self, content: Content, topic_ids: Sequence[str]) -> tuple[Option, ...]:
         return tuple(
