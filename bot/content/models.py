@@ -4,9 +4,9 @@ training.py (exercises, goals, quiz, plans) and language.py (FAQ, lexicon, follo
 # No `from __future__ import annotations` here, for start-up time: see base.py.
 
 import logging
-from typing import Any
+from functools import cached_property
 
-from pydantic import PrivateAttr, model_validator
+from pydantic import model_validator
 
 from bot.content.base import BOTH, Strict
 from bot.content.language import FaqFile, FaqTopic, FollowUpsFile, Lexicon, Texts
@@ -33,9 +33,6 @@ class Content(Strict):
     faq: FaqFile
     lexicon: Lexicon
     followups: FollowUpsFile
-    _goals: dict[str, Goal] = PrivateAttr(default_factory=dict)
-    _exercises: dict[str, Exercise] = PrivateAttr(default_factory=dict)
-    _topics: dict[str, FaqTopic] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _cross_check(self) -> "Content":
@@ -101,17 +98,25 @@ class Content(Strict):
                 if set(change.unless_concern) - answers:
                     raise ValueError(f"goal {goal.id!r} names an unknown concern")
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Entries by id: replies look topics up for every answer and button."""
-        self._goals = {g.id: g for g in self.goals.goals}
-        self._exercises = {e.id: e for e in self.exercises.exercises}
-        self._topics = {t.id: t for t in self.faq.topics}
+    # Entries by id: replies look topics up for every answer and button. Cached properties,
+    # not private attributes: pydantic serves those through __getattr__, ~1 us a lookup.
+    @cached_property
+    def goals_by_id(self) -> dict[str, Goal]:
+        return {g.id: g for g in self.goals.goals}
+
+    @cached_property
+    def exercises_by_id(self) -> dict[str, Exercise]:
+        return {e.id: e for e in self.exercises.exercises}
+
+    @cached_property
+    def topics_by_id(self) -> dict[str, FaqTopic]:
+        return {t.id: t for t in self.faq.topics}
 
     def goal(self, goal_id: str) -> Goal:
-        return self._goals[goal_id]
+        return self.goals_by_id[goal_id]
 
     def exercise(self, exercise_id: str) -> Exercise:
-        return self._exercises[exercise_id]
+        return self.exercises_by_id[exercise_id]
 
     def topic(self, topic_id: str) -> FaqTopic:
-        return self._topics[topic_id]
+        return self.topics_by_id[topic_id]
