@@ -38,6 +38,7 @@ from bot.store.base import (
     StoreUnavailable,
     VersionConflict,
 )
+from bot.store.sqlite_saved import SavedBodies
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class SqliteStore(Store):
         self._lost: str | None = None
         self._closed = False
         self._fast, self._slow, self._identity = self._open()
+        self._saved = SavedBodies()
         self._next_purge = clock() + PURGE_INTERVAL
 
     def __repr__(self) -> str:
@@ -231,6 +233,7 @@ class SqliteStore(Store):
             raise StoreUnavailable(f"sqlite {self._path} {op}: {exc}") from None
         self._close_connections()
         self._fast, self._slow, self._identity = fast, slow, identity
+        self._saved.clear()
         self._lost = None
         logger.warning("opened a new SQLite database at %s", self._path)
 
@@ -268,19 +271,32 @@ class SqliteStore(Store):
     # -- the Store interface -----------------------------------------------------------------------
 
     async def load(self, key: SessionKey) -> Session | None:
-        body = await self._call("load", sql.load, key, self._clock())
+        now = self._clock()
+        await self._housekeeping("load")  # a lost file is noticed (and the kept bodies go)
+        body = self._saved.lookup(key, now)
+        if body is None:
+            body = await self._call("load", sql.load, key, now)
         return None if body is None else Session.from_json(body)
 
     async def save(self, key: SessionKey, session: Session, expected_version: int) -> None:
-        change = (session.version, session.to_json(), expected_version)
-        written = await self._write("save", sql.save, key, change, self._clock(), self._session_ttl)
+        body, now = session.to_json(), self._clock()
+        change = (session.version, body, expected_version)
+        try:
+            written = await self._write("save", sql.save, key, change, now, self._session_ttl)
+        except StoreUnavailable:
+            self._saved.drop(key)
+            raise
         if not written:
+            self._saved.drop(key)  # another process saved it: read the file from now on
             raise VersionConflict(str(key))
+        self._saved.remember(key, body, now + self._session_ttl)
 
     async def delete(self, key: SessionKey) -> None:
+        self._saved.drop(key)
         await self._write("delete", sql.delete, key)
 
     async def forget_user(self, platform: str, user: str) -> int:
+        self._saved.drop_user(platform, user)
         return await self._write(
             "forget_user", sql.forget_user, platform, user, self._clock(), self._event_ttl
         )
