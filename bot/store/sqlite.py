@@ -4,7 +4,9 @@ Speed: statements take microseconds, so they run directly on the event loop on a
 `busy_timeout=0`; only when the file is busy (another process writing) is the call repeated in a
 worker thread on a second connection that waits up to BUSY_TIMEOUT_MS. Automatic WAL checkpoints
 are off (they could stall the loop for milliseconds); a PASSIVE checkpoint runs in a thread every
-CHECKPOINT_WRITES writes or CHECKPOINT_SECONDS seconds.
+CHECKPOINT_WRITES writes or CHECKPOINT_SECONDS seconds. Saves made in the same turn of the event
+loop share one transaction (a commit costs more than the statement), each keeping its own
+compare-and-set outcome; the session bodies this process saved are loaded back from memory.
 
 Retention: expired sessions, expired seen-event ids and finished inbox rows are deleted at start
 and then at most every PURGE_INTERVAL seconds (600 s, ten minutes) from within ordinary calls;
@@ -18,6 +20,7 @@ start (corrupt, read-only, a directory, an unusable path) raises StoreConfigErro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -51,6 +54,7 @@ CHECKPOINT_PASSES = 4
 P = ParamSpec("P")
 T = TypeVar("T")
 Statement = Callable[Concatenate[sqlite3.Connection, P], T]
+Change = tuple[int, str, int]  # a save: new version, body, expected version
 
 _FAULTS = {
     "SQLITE_NOTADB": "is not a SQLite database (corrupt, or another kind of file)",
@@ -102,6 +106,8 @@ class SqliteStore(Store):
         self._closed = False
         self._fast, self._slow, self._identity = self._open()
         self._saved = SavedBodies()
+        self._saves: list[tuple[SessionKey, Change, asyncio.Future[tuple[bool, float]]]] = []
+        self._saving: asyncio.Future[None] | None = None
         self._next_purge = clock() + PURGE_INTERVAL
 
     def __repr__(self) -> str:
@@ -279,17 +285,50 @@ class SqliteStore(Store):
         return None if body is None else Session.from_json(body)
 
     async def save(self, key: SessionKey, session: Session, expected_version: int) -> None:
-        body, now = session.to_json(), self._clock()
-        change = (session.version, body, expected_version)
+        body = session.to_json()
         try:
-            written = await self._write("save", sql.save, key, change, now, self._session_ttl)
+            written, expires = await self._save_soon(key, (session.version, body, expected_version))
         except StoreUnavailable:
             self._saved.drop(key)
             raise
         if not written:
             self._saved.drop(key)  # another process saved it: read the file from now on
             raise VersionConflict(str(key))
-        self._saved.remember(key, body, now + self._session_ttl)
+        self._saved.remember(key, body, expires)
+
+    async def _save_soon(self, key: SessionKey, change: Change) -> tuple[bool, float]:
+        """Saves made in the same turn of the event loop share one transaction: one commit
+        (the costly part of a save) for all of them. Returns (written, expiry)."""
+        future: asyncio.Future[tuple[bool, float]] = asyncio.get_running_loop().create_future()
+        self._saves.append((key, change, future))
+        if len(self._saves) == 1:
+            self._saving = asyncio.ensure_future(self._save_batch())
+        return await future
+
+    async def _save_batch(self) -> None:
+        await asyncio.sleep(0)  # let the other saves of this turn of the loop join
+        batch, self._saves = self._saves, []
+        now = self._clock()
+        try:
+            changes = [(key, change) for key, change, _ in batch]
+            written = await self._write("save", sql.save_many, changes, now, self._session_ttl)
+        except StoreUnavailable as exc:
+            for *_, future in batch:
+                if not future.done():
+                    future.set_exception(StoreUnavailable(str(exc)))
+            return
+        except Exception as exc:  # a bug: each save raises it, rather than waiting forever
+            for *_, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        except BaseException:  # cancelled (shutting down): so are the saves
+            for *_, future in batch:
+                future.cancel()
+            raise
+        for (*_, future), one in zip(batch, written, strict=True):
+            if not future.done():
+                future.set_result((one, now + self._session_ttl))
 
     async def delete(self, key: SessionKey) -> None:
         self._saved.drop(key)
@@ -356,6 +395,9 @@ class SqliteStore(Store):
         if self._closed:
             return
         self._closed = True
+        if self._saving is not None:
+            with contextlib.suppress(Exception):
+                await self._saving
         if self._checkpoint is not None:
             await self._checkpoint
         if not self._in_memory and self._lost is None:

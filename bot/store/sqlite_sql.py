@@ -87,6 +87,20 @@ def save(
     return cur.rowcount == 1
 
 
+def save_many(
+    conn: sqlite3.Connection,
+    saves: Sequence[tuple[SessionKey, tuple[int, str, int]]],
+    now: float,
+    ttl: float,
+) -> list[bool]:
+    """Several compare-and-sets, in order, in one transaction (one commit); each True if written."""
+    if len(saves) == 1:
+        key, change = saves[0]
+        return [save(conn, key, change, now, ttl)]
+    with transaction(conn):
+        return [save(conn, key, change, now, ttl) for key, change in saves]
+
+
 def delete(conn: sqlite3.Connection, key: SessionKey) -> None:
     conn.execute(
         "DELETE FROM sessions WHERE platform=? AND chat=? AND user=?",
