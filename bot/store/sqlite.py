@@ -20,7 +20,6 @@ start (corrupt, read-only, a directory, an unusable path) raises StoreConfigErro
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import sqlite3
@@ -41,6 +40,7 @@ from bot.store.base import (
     StoreUnavailable,
     VersionConflict,
 )
+from bot.store.batch import Batcher
 from bot.store.sqlite_saved import SavedBodies
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 Statement = Callable[Concatenate[sqlite3.Connection, P], T]
 Change = tuple[int, str, int]  # a save: new version, body, expected version
+Saved = tuple[bool, float]  # written (or refused by the compare-and-set), expiry
 
 _FAULTS = {
     "SQLITE_NOTADB": "is not a SQLite database (corrupt, or another kind of file)",
@@ -106,8 +107,7 @@ class SqliteStore(Store):
         self._closed = False
         self._fast, self._slow, self._identity = self._open()
         self._saved = SavedBodies()
-        self._saves: list[tuple[SessionKey, Change, asyncio.Future[tuple[bool, float]]]] = []
-        self._saving: asyncio.Future[None] | None = None
+        self._saves: Batcher[tuple[SessionKey, Change], Saved] = Batcher(self._save_many)
         self._next_purge = clock() + PURGE_INTERVAL
 
     def __repr__(self) -> str:
@@ -286,8 +286,9 @@ class SqliteStore(Store):
 
     async def save(self, key: SessionKey, session: Session, expected_version: int) -> None:
         body = session.to_json()
+        change = (session.version, body, expected_version)
         try:
-            written, expires = await self._save_soon(key, (session.version, body, expected_version))
+            written, expires = await self._saves.submit((key, change))
         except StoreUnavailable:
             self._saved.drop(key)
             raise
@@ -296,39 +297,10 @@ class SqliteStore(Store):
             raise VersionConflict(str(key))
         self._saved.remember(key, body, expires)
 
-    async def _save_soon(self, key: SessionKey, change: Change) -> tuple[bool, float]:
-        """Saves made in the same turn of the event loop share one transaction: one commit
-        (the costly part of a save) for all of them. Returns (written, expiry)."""
-        future: asyncio.Future[tuple[bool, float]] = asyncio.get_running_loop().create_future()
-        self._saves.append((key, change, future))
-        if len(self._saves) == 1:
-            self._saving = asyncio.ensure_future(self._save_batch())
-        return await future
-
-    async def _save_batch(self) -> None:
-        await asyncio.sleep(0)  # let the other saves of this turn of the loop join
-        batch, self._saves = self._saves, []
+    async def _save_many(self, changes: Sequence[tuple[SessionKey, Change]]) -> list[Saved]:
         now = self._clock()
-        try:
-            changes = [(key, change) for key, change, _ in batch]
-            written = await self._write("save", sql.save_many, changes, now, self._session_ttl)
-        except StoreUnavailable as exc:
-            for *_, future in batch:
-                if not future.done():
-                    future.set_exception(StoreUnavailable(str(exc)))
-            return
-        except Exception as exc:  # a bug: each save raises it, rather than waiting forever
-            for *_, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
-        except BaseException:  # cancelled (shutting down): so are the saves
-            for *_, future in batch:
-                future.cancel()
-            raise
-        for (*_, future), one in zip(batch, written, strict=True):
-            if not future.done():
-                future.set_result((one, now + self._session_ttl))
+        written = await self._write("save", sql.save_many, changes, now, self._session_ttl)
+        return [(one, now + self._session_ttl) for one in written]
 
     async def delete(self, key: SessionKey) -> None:
         self._saved.drop(key)
@@ -395,9 +367,7 @@ class SqliteStore(Store):
         if self._closed:
             return
         self._closed = True
-        if self._saving is not None:
-            with contextlib.suppress(Exception):
-                await self._saving
+        await self._saves.drain()
         if self._checkpoint is not None:
             await self._checkpoint
         if not self._in_memory and self._lost is None:
