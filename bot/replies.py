@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from bot import plan
@@ -37,6 +37,17 @@ class Buttons:
     ) -> Option:
         # Every option of every reply passes here: one call deep, positional (it adds up).
         return Option(label, pack(self.owner, self.nonce, action, question, value), toggle, picked)
+
+    def answers(
+        self, question: Question, offered: Sequence[Choice], picked: Collection[str]
+    ) -> list[Option]:
+        """A quiz step's answer options; on a multi-answer step each is a toggle, ticked when
+        `picked`. One call for them all: a step can offer a dozen or more."""
+        owner, nonce, qid, multi = self.owner, self.nonce, question.id, question.multi
+        return [
+            Option(c.label, pack(owner, nonce, Action.ANSWER, qid, c.id), multi, c.id in picked)
+            for c in offered
+        ]
 
     def data(self, action: Action, question: str = "", value: str = "") -> str:
         return pack(self.owner, self.nonce, action, question, value)
@@ -93,12 +104,9 @@ def question_reply(
 ) -> Reply:
     """One quiz step; options of a multi-answer step carry whether they are picked so far."""
     texts = content.texts
-    picked = set(answers.get(question.id, []))
+    picked = answers.get(question.id, [])
     offered = offered_choices(content, question, answers)
-    option, answer, qid, multi = buttons.option, Action.ANSWER, question.id, question.multi
-    options = [
-        option(c.label, answer, qid, c.id, toggle=multi, picked=c.id in picked) for c in offered
-    ]
+    options = buttons.answers(question, offered, picked)
     if question.multi:
         if question.none_label and not picked:
             options.append(buttons.option(question.none_label, Action.NONE, question.id))
@@ -107,16 +115,14 @@ def question_reply(
     if not first:
         options.append(buttons.option(texts.back_label, Action.BACK, question.id))
     options.append(buttons.option(texts.cancel_label, Action.CANCEL, question.id))
+    intro = content.quiz.intro if first else None
     progress = texts.question_progress.format(number=number, total=len(content.quiz.questions))
-    sections: tuple[Section, ...] = (Section(progress, rich(question.prompt)),)
-    if first:
-        sections = (Section(body=rich(content.quiz.intro)), *sections)
     long_labels = len(offered) > 4 or any(len(c.label) > SHORT_LABEL for c in offered)
     layout = Layout.TOGGLES if question.multi else Layout.LIST if long_labels else Layout.BUTTONS
     hint = texts.pick_all if question.multi else texts.pick_one
     return Reply(
         ReplyKind.QUESTION,
-        sections=sections,
+        sections=_question_sections(intro, progress, question.prompt),
         options=tuple(options),
         layout=layout,
         delivery=delivery,
@@ -124,6 +130,14 @@ def question_reply(
         select_data=buttons.data(Action.SELECT, question.id) if question.multi else "",
         private=question.role == "concerns",
     )
+
+
+@lru_cache(maxsize=256)  # content texts: the same few questions, asked again on every turn
+def _question_sections(intro: str | None, progress: str, prompt: str) -> tuple[Section, ...]:
+    """A quiz step's text: the quiz's intro (given for the first question only), then the
+    question under its progress heading."""
+    asked = Section(progress, rich(prompt))
+    return (asked,) if intro is None else (Section(body=rich(intro)), asked)
 
 
 def offered_choices(
