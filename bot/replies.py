@@ -52,10 +52,13 @@ class Buttons:
     def data(self, action: Action, question: str = "", value: str = "") -> str:
         return pack(self.owner, self.nonce, action, question, value)
 
-    def topics(self, content: Content, topic_ids: Sequence[str]) -> tuple[Option, ...]:
-        return tuple(
-            self.option(content.topic(t).question, Action.TOPIC, value=t) for t in topic_ids
-        )
+    def topics(self, content: Content, topic_ids: Sequence[str]) -> list[Option]:
+        """A button per FAQ topic, labelled with its question."""
+        owner, nonce = self.owner, self.nonce
+        return [
+            Option(content.topic(t).question, pack(owner, nonce, Action.TOPIC, "", t))
+            for t in topic_ids
+        ]
 
 
 @lru_cache(maxsize=512)  # content texts, split the same way every time
@@ -204,15 +207,12 @@ def topic_reply(
     """An FAQ answer with buttons for related topics (and close runner-ups)."""
     topic = content.topic(topic_id)
     related = list(dict.fromkeys([*also, *topic.related]))[:3]
-    options = tuple(
-        buttons.option(content.topic(r).question, Action.TOPIC, value=r) for r in related
-    )
-    options += (buttons.option(content.texts.faq_label, Action.GO, value="faq"),)
+    menu = buttons.option(content.texts.faq_label, Action.GO, value="faq")
     return Reply(
         ReplyKind.FAQ_ANSWER,
         title=topic.question,
         sections=sections_from(topic.answer),
-        options=options,
+        options=(*buttons.topics(content, related), menu),
         layout=Layout.LIST,
         topic_id=topic.id,
     )
@@ -246,13 +246,10 @@ def menu_reply(content: Content, page: int, buttons: Buttons, delivery: Delivery
 
 
 def suggestions_reply(content: Content, topic_ids: tuple[str, ...], buttons: Buttons) -> Reply:
-    options = tuple(
-        buttons.option(content.topic(t).question, Action.TOPIC, value=t) for t in topic_ids
-    )
     return Reply(
         ReplyKind.MENU,
         sections=(Section(body=rich(content.texts.did_you_mean)),),
-        options=options,
+        options=tuple(buttons.topics(content, topic_ids)),
         layout=Layout.LIST,
     )
 
