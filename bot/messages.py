@@ -154,7 +154,7 @@ class Section:
     items: tuple[RichText, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, init=False)
 class Option:
     """An offered answer. `data` is packed ButtonData; `toggle` marks a check-box choice of a
     multi-answer question and `picked` whether it is ticked; `link` is a deep-link payload that
@@ -165,6 +165,13 @@ class Option:
     toggle: bool = False
     picked: bool = False
     link: str = ""
+
+    def __init__(
+        self, label: str, data: str = "", toggle: bool = False, picked: bool = False, link: str = ""
+    ) -> None:
+        # A frozen dataclass's own __init__ sets fields one object.__setattr__ call at a time;
+        # a quiz step has a dozen options and more, so they go into the instance in one step.
+        self.__dict__.update(label=label, data=data, toggle=toggle, picked=picked, link=link)
 
 
 @dataclass(frozen=True, slots=True)
