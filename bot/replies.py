@@ -119,13 +119,14 @@ def question_reply(
         options.append(buttons.option(texts.back_label, Action.BACK, question.id))
     options.append(buttons.option(texts.cancel_label, Action.CANCEL, question.id))
     intro = content.quiz.intro if first else None
-    progress = texts.question_progress.format(number=number, total=len(content.quiz.questions))
+    total = len(content.quiz.questions)
+    sections = _question_sections(intro, texts.question_progress, number, total, question.prompt)
     long_labels = len(offered) > 4 or any(len(c.label) > SHORT_LABEL for c in offered)
     layout = Layout.TOGGLES if question.multi else Layout.LIST if long_labels else Layout.BUTTONS
     hint = texts.pick_all if question.multi else texts.pick_one
     return Reply(
         ReplyKind.QUESTION,
-        sections=_question_sections(intro, progress, question.prompt),
+        sections=sections,
         options=tuple(options),
         layout=layout,
         delivery=delivery,
@@ -136,10 +137,12 @@ def question_reply(
 
 
 @lru_cache(maxsize=256)  # content texts: the same few questions, asked again on every turn
-def _question_sections(intro: str | None, progress: str, prompt: str) -> tuple[Section, ...]:
+def _question_sections(
+    intro: str | None, progress: str, number: int, total: int, prompt: str
+) -> tuple[Section, ...]:
     """A quiz step's text: the quiz's intro (given for the first question only), then the
-    question under its progress heading."""
-    asked = Section(progress, rich(prompt))
+    question under its `progress` heading ("Question {number} of {total}")."""
+    asked = Section(progress.format(number=number, total=total), rich(prompt))
     return (asked,) if intro is None else (Section(body=rich(intro)), asked)
 
 
