@@ -137,3 +137,31 @@ def _checked_fields(action: Action, question: str, value: str) -> tuple[str, str
     if action not in _NEEDS_ID_VALUE | {Action.PAGE} and value:
         raise BadButtonData(f"action {action.name} takes no value")
     return action.value, f"{question}.{value}"
+
+
+def pack_each(
+    owner: str, nonce: str, action: Action, question: str, values: tuple[str, ...]
+) -> list[str]:
+    """[pack(owner, nonce, action, question, v) for v in values]: a quiz step packs a dozen
+    answers to one question, so their ids are checked together, once per question."""
+    stamp = _checked_stamp(owner, nonce)
+    checked = _checked_each(action, question, values)
+    if checked is None or len(VERSION + checked[0] + stamp) + checked[2] > MAX_BYTES:
+        # Something is refused: one by one, so that it is refused exactly as pack() refuses it.
+        return [pack(owner, nonce, action, question, value) for value in values]
+    code, tails, _ = checked
+    head = VERSION + code + stamp
+    return [head + tail for tail in tails]
+
+
+@lru_cache(maxsize=256)  # a question's answers are content, the same for everyone asked
+def _checked_each(
+    action: Action, question: str, values: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], int] | None:
+    """The action code, each value's `<question>.<value>` end and the longest; None when one
+    of them is refused."""
+    try:
+        tails = tuple(_checked_fields(action, question, value)[1] for value in values)
+    except BadButtonData:
+        return None
+    return action.value, tails, max(map(len, tails), default=0)

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from bot import plan
-from bot.buttons import Action, pack
+from bot.buttons import Action, pack, pack_each
 from bot.content import BOTH, Choice, Content, Question
 from bot.messages import Delivery, Layout, Option, Reply, ReplyKind, RichText, Section, plain, rich
 from bot.quiz import Recommendation, choices
@@ -43,10 +43,12 @@ class Buttons:
     ) -> list[Option]:
         """A quiz step's answer options; on a multi-answer step each is a toggle, ticked when
         `picked`. One call for them all: a step can offer a dozen or more."""
-        owner, nonce, qid, multi = self.owner, self.nonce, question.id, question.multi
+        ids = tuple([c.id for c in offered])
+        packed = pack_each(self.owner, self.nonce, Action.ANSWER, question.id, ids)
+        multi = question.multi
         return [
-            Option(c.label, pack(owner, nonce, Action.ANSWER, qid, c.id), multi, c.id in picked)
-            for c in offered
+            Option(c.label, data, multi, c.id in picked)
+            for c, data in zip(offered, packed, strict=True)
         ]
 
     def data(self, action: Action, question: str = "", value: str = "") -> str:
