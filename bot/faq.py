@@ -14,7 +14,7 @@ from itertools import chain
 from operator import itemgetter
 
 from bot.content import FaqTopic, Lexicon
-from bot.normalize import OFF_TOPIC, Normalizer, questions, words
+from bot.normalize import OFF_TOPIC, Normalizer, one_question, questions, words
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +179,8 @@ class FaqMatcher:
     def match(self, text: str) -> Match:
         """The main topic of `text`, plus `also` for a second question in the same message."""
         found = self._match_one(text)
+        if one_question(text):
+            return found
         parts = questions(text)
         if len(parts) < 2:
             return found
