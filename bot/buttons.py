@@ -98,29 +98,32 @@ class ButtonData:
 
 def pack(owner: str, nonce: str, action: Action, question: str = "", value: str = "") -> str:
     """ButtonData(...).pack() without building the object: every option of every reply is
-    packed here, so it stays one call and a few checks (cached per owner and per field set)."""
-    _check_stamp(owner, nonce)
-    _check_fields(action, question, value)
+    packed here, so it stays one call and two cached checks that return the checked parts."""
+    stamp = _checked_stamp(owner, nonce)
+    code, tail = _checked_fields(action, question, value)
     # Every field passed a pattern of ASCII characters: the length in bytes is the length.
-    raw = f"{VERSION}{action}.{owner}.{nonce}.{question}.{value}"
+    raw = VERSION + code + stamp + tail
     if len(raw) > MAX_BYTES:
         raise BadButtonData(f"button data is {len(raw)} bytes (max {MAX_BYTES})")
     return raw
 
 
 def _validate(data: ButtonData) -> None:
-    _check_stamp(data.owner, data.nonce)
-    _check_fields(data.action, data.question, data.value)
+    _checked_stamp(data.owner, data.nonce)
+    _checked_fields(data.action, data.question, data.value)
 
 
 @lru_cache(maxsize=1024)  # one reply packs all its options with the same owner and nonce
-def _check_stamp(owner: str, nonce: str) -> None:
+def _checked_stamp(owner: str, nonce: str) -> str:
+    """The wire form's `.<owner>.<nonce>.` middle, once both are checked."""
     if not _OWNER.fullmatch(owner) or not _NONCE.fullmatch(nonce):
         raise BadButtonData("bad owner or nonce")
+    return f".{owner}.{nonce}."
 
 
 @lru_cache(maxsize=4096)  # the same few content ids are packed on every reply: check them once
-def _check_fields(action: Action, question: str, value: str) -> None:
+def _checked_fields(action: Action, question: str, value: str) -> tuple[str, str]:
+    """The wire form's action code and `<question>.<value>` end, once they are checked."""
     if (action in _NEEDS_QUESTION) != bool(question):
         raise BadButtonData(f"action {action.name} and question disagree")
     if question and not _ID.fullmatch(question):
@@ -133,3 +136,32 @@ def _check_fields(action: Action, question: str, value: str) -> None:
         raise BadButtonData("bad page number")
     if action not in _NEEDS_ID_VALUE | {Action.PAGE} and value:
         raise BadButtonData(f"action {action.name} takes no value")
+    return action.value, f"{question}.{value}"
+
+
+def pack_each(
+    owner: str, nonce: str, action: Action, question: str, values: tuple[str, ...]
+) -> list[str]:
+    """[pack(owner, nonce, action, question, v) for v in values]: a quiz step packs a dozen
+    answers to one question, so their ids are checked together, once per question."""
+    stamp = _checked_stamp(owner, nonce)
+    checked = _checked_each(action, question, values)
+    if checked is None or len(VERSION + checked[0] + stamp) + checked[2] > MAX_BYTES:
+        # Something is refused: one by one, so that it is refused exactly as pack() refuses it.
+        return [pack(owner, nonce, action, question, value) for value in values]
+    code, tails, _ = checked
+    head = VERSION + code + stamp
+    return [head + tail for tail in tails]
+
+
+@lru_cache(maxsize=256)  # a question's answers are content, the same for everyone asked
+def _checked_each(
+    action: Action, question: str, values: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], int] | None:
+    """The action code, each value's `<question>.<value>` end and the longest; None when one
+    of them is refused."""
+    try:
+        tails = tuple(_checked_fields(action, question, value)[1] for value in values)
+    except BadButtonData:
+        return None
+    return action.value, tails, max(map(len, tails), default=0)

@@ -181,9 +181,7 @@ class Engine:
         if not text.strip():
             return session, [replies.text_reply(texts.empty_text, self.content, buttons)]
         if session.flow == "quiz" and not force_faq:
-            chat = self.small_talk.classify(text)
-            friendly = self._small_talk_line(chat) if chat in CHATTER else None
-            return self.questionnaire.typed(session, buttons, text, friendly)
+            return self.questionnaire.typed(session, buttons, text, self._chatter_line)
         talk = self.small_talk.classify(text)
         if talk is SmallTalk.QUIZ and not force_faq:
             return self.questionnaire.start(session, buttons.owner, Delivery.SEND)
@@ -210,6 +208,11 @@ class Engine:
             return [replies.suggestions_reply(self.content, found.suggestions, buttons)]
         out_of_scope = self.content.texts.out_of_scope
         return [replies.text_reply(out_of_scope, self.content, buttons, ReplyKind.DECLINE)]
+
+    def _chatter_line(self, text: str) -> str | None:
+        """Mid-quiz, small talk ("thanks!") gets its friendly line before the question again."""
+        talk = self.small_talk.classify(text)
+        return self._small_talk_line(talk) if talk in CHATTER else None
 
     def _small_talk(self, talk: SmallTalk, buttons: Buttons) -> Reply:
         return replies.text_reply(self._small_talk_line(talk), self.content, buttons)

@@ -10,11 +10,10 @@ import logging
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from itertools import chain
 from operator import itemgetter
 
 from bot.content import FaqTopic, Lexicon
-from bot.normalize import OFF_TOPIC, Normalizer, questions, words
+from bot.normalize import OFF_TOPIC, Normalizer, one_question, questions, words
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +26,7 @@ MAX_SUGGESTIONS = 3
 DECLINED_SUGGESTIONS = 2  # a declined question offers this many nearest topics
 MAX_ALSO = 1  # further questions answered from one message, besides the main one
 NEAREST_SHARE = 0.6  # score = this much of the best phrasing + the rest of the topic as a whole
+OVERALL_SHARE = 1 - NEAREST_SHARE
 ANSWER_SHARE = 0.15  # how much an answer's own words count towards its topic
 OFF_TOPIC_WEIGHT = 1.5  # an off-topic word outweighs an unknown one
 ANCHOR_MIN_IDF = 1.2  # 'hip thrust' vs 'step-up' tells topics apart though both are everywhere
@@ -112,12 +112,6 @@ class FaqMatcher:
             for term, weight in centroid.items():
                 self._topic_index[term].append((topic_number, weight))
         self._phrasings = phrasings
-        # The topics each term reaches, in index order: a query's topics are ranked in the order
-        # its terms first reach them, so equal scores keep the order they always had.
-        self._topics_of = {
-            term: tuple(number for number, _ in postings)
-            for term, postings in self._topic_index.items()
-        }
 
     def _centroid(self, asked: list[Vector], keywords: list[str], answer: list[str]) -> Vector:
         """A topic as a whole: its phrasings and keywords, plus a little of its answer."""
@@ -156,6 +150,9 @@ class FaqMatcher:
         phrasing_scores = [0.0] * self._phrasings
         nearest = [0.0] * len(self._topic_ids)
         overall = [0.0] * len(self._topic_ids)
+        # The topics reached, in the order the query's terms first reach them (index order), so
+        # that equal scores keep the order they always had.
+        reached: dict[int, None] = {}
         for term, q_weight in query.items():
             for number, topic_number, weight in self._phrasing_index.get(term, ()):
                 score = phrasing_scores[number] + q_weight * weight
@@ -164,13 +161,10 @@ class FaqMatcher:
                     nearest[topic_number] = score
             for topic_number, weight in self._topic_index.get(term, ()):
                 overall[topic_number] += q_weight * weight
-        reached = dict.fromkeys(chain.from_iterable(self._topics_of.get(t, ()) for t in query))
+                reached[topic_number] = None
         topic_ids = self._topic_ids
         scored = [
-            (
-                topic_ids[number],
-                NEAREST_SHARE * nearest[number] + (1 - NEAREST_SHARE) * overall[number],
-            )
+            (topic_ids[number], NEAREST_SHARE * nearest[number] + OVERALL_SHARE * overall[number])
             for number in reached
         ]
         scored.sort(key=itemgetter(1), reverse=True)
@@ -179,6 +173,8 @@ class FaqMatcher:
     def match(self, text: str) -> Match:
         """The main topic of `text`, plus `also` for a second question in the same message."""
         found = self._match_one(text)
+        if one_question(text):
+            return found
         parts = questions(text)
         if len(parts) < 2:
             return found

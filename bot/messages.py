@@ -154,7 +154,7 @@ class Section:
     items: tuple[RichText, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, init=False)
 class Option:
     """An offered answer. `data` is packed ButtonData; `toggle` marks a check-box choice of a
     multi-answer question and `picked` whether it is ticked; `link` is a deep-link payload that
@@ -166,8 +166,17 @@ class Option:
     picked: bool = False
     link: str = ""
 
+    def __init__(
+        self, label: str, data: str = "", toggle: bool = False, picked: bool = False, link: str = ""
+    ) -> None:
+        # A frozen dataclass's own __init__ sets fields one object.__setattr__ call at a time;
+        # a quiz step has a dozen options and more, so they go straight into the instance dict.
+        fields = self.__dict__
+        fields["label"], fields["data"], fields["link"] = label, data, link
+        fields["toggle"], fields["picked"] = toggle, picked
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, init=False)
 class Reply:
     """One message for the user, as data."""
 
@@ -181,3 +190,23 @@ class Reply:
     select_hint: str = ""  # a select menu's placeholder, where options become one
     select_data: str = ""  # a multi-answer question's data, for a multi-select of its toggles
     private: bool = False  # holds personal (health) answers: never shown to a whole group
+
+    def __init__(
+        self,
+        kind: ReplyKind,
+        title: str = "",
+        sections: tuple[Section, ...] = (),
+        options: tuple[Option, ...] = (),
+        layout: Layout = Layout.BUTTONS,
+        delivery: Delivery = Delivery.SEND,
+        topic_id: str = "",
+        select_hint: str = "",
+        select_data: str = "",
+        private: bool = False,
+    ) -> None:
+        # Straight into the instance dict, as for Option: every turn builds a few replies.
+        fields = self.__dict__
+        fields["kind"], fields["title"], fields["sections"] = kind, title, sections
+        fields["options"], fields["layout"], fields["delivery"] = options, layout, delivery
+        fields["topic_id"], fields["select_hint"] = topic_id, select_hint
+        fields["select_data"], fields["private"] = select_data, private

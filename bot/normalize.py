@@ -56,6 +56,11 @@ def questions(text: str) -> list[str]:
     return [part for part in parts if len(words(part)) >= 2]
 
 
+def one_question(text: str) -> bool:
+    """No break between questions in `text` (most messages): `questions` has one part at most."""
+    return _QUESTION_BREAK.search(text[:_MAX_INPUT_CHARS]) is None
+
+
 def _by_first_letter(vocabulary: Iterable[str]) -> dict[str, list[str]]:
     """Words a typo may be corrected towards, grouped by first letter."""
     grouped: dict[str, list[str]] = {}

@@ -4,6 +4,8 @@ the recommendation at the end. Part of the engine: pure, no I/O."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import lru_cache
 
 from bot import quiz, replies
 from bot.buttons import Action, ButtonData
@@ -29,6 +31,8 @@ class QuizFlow:
         self.matcher = matcher
         self._plain_labels: dict[str, str] = {}
         self._forms: dict[str, frozenset[str]] = {}
+        # Each question by id, with its place in the quiz: every turn mid-quiz looks one up.
+        self._steps = {q.id: (index, q) for index, q in enumerate(content.quiz.questions)}
 
     def cancel(self, session: Session, buttons: Buttons) -> Result:
         if session.flow != "quiz":
@@ -46,11 +50,10 @@ class QuizFlow:
 
     def ask(self, session: Session, owner: str, delivery: Delivery) -> Reply:
         assert session.quiz is not None
-        ids = [q.id for q in self.content.quiz.questions]
-        index = ids.index(session.quiz.step)
+        index, question = self._steps[session.quiz.step]
         return replies.question_reply(
             self.content,
-            self.content.quiz.questions[index],
+            question,
             Buttons(owner, session.nonce),
             session.quiz.answers,
             number=index + 1,
@@ -130,7 +133,7 @@ class QuizFlow:
     ) -> Result:
         """A quiz button counts only on the question it was shown with, in the current quiz."""
         state = session.quiz
-        question = quiz.question(self.content, data.question)
+        question = self._question(data.question)
         if question is None or data.action not in QUIZ_ACTIONS:
             return session, [notice(self.content.texts.bad_option)]
         if data.nonce != session.nonce or state is None or state.step != question.id:
@@ -153,13 +156,18 @@ class QuizFlow:
         return session, [notice(self.content.texts.bad_option)]
 
     def typed(
-        self, session: Session, buttons: Buttons, text: str, friendly: str | None = None
+        self,
+        session: Session,
+        buttons: Buttons,
+        text: str,
+        friendly: Callable[[str], str | None],
     ) -> Result:
-        """Typed answers count as a press; a real question is answered; small talk gets its
-        `friendly` line; else re-ask kindly."""
+        """Typed answers count as a press; a real question is answered; small talk gets the
+        line `friendly` finds for it (asked last: most text is an answer or a question); else
+        re-ask kindly."""
         state = session.quiz
         assert state is not None
-        question = quiz.question(self.content, state.step)
+        question = self._question(state.step)
         assert question is not None
         typed = self._typed_choice(text, question, state.answers)
         if typed == DONE_TYPED:
@@ -171,8 +179,6 @@ class QuizFlow:
         if typed is not None:
             return self.answer(session, buttons.owner, question, typed, Delivery.SEND)
         found = self.matcher.match(text)
-        if friendly is not None and found.topic_id is None:
-            return session, [_line(friendly), self.ask(session, buttons.owner, Delivery.SEND)]
         if found.topic_id is not None:
             answers = [
                 replies.topic_reply(self.content, topic_id, buttons)
@@ -180,8 +186,15 @@ class QuizFlow:
             ]
             reminder = _line(self.content.texts.quiz_answered_mid_quiz)
             return session, [*answers, reminder, self.ask(session, buttons.owner, Delivery.SEND)]
+        line = friendly(text)
+        if line is not None:
+            return session, [_line(line), self.ask(session, buttons.owner, Delivery.SEND)]
         reminder = _line(self.content.texts.quiz_free_text)
         return session, [reminder, self.ask(session, buttons.owner, Delivery.SEND)]
+
+    def _question(self, question_id: str) -> Question | None:
+        step = self._steps.get(question_id)
+        return None if step is None else step[1]
 
     def _typed_choice(
         self, text: str, question: Question, answers: dict[str, list[str]]
@@ -226,5 +239,6 @@ class QuizFlow:
         return found
 
 
+@lru_cache(maxsize=64)  # the bot's own few lines, the same (immutable) reply for everyone
 def _line(text: str) -> Reply:
     return Reply(ReplyKind.MESSAGE, sections=(Section(body=rich(text)),))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from bot import plan
-from bot.buttons import Action, pack
+from bot.buttons import Action, pack, pack_each
 from bot.content import BOTH, Choice, Content, Question
 from bot.messages import Delivery, Layout, Option, Reply, ReplyKind, RichText, Section, plain, rich
 from bot.quiz import Recommendation, choices
@@ -38,13 +38,29 @@ class Buttons:
         # Every option of every reply passes here: one call deep, positional (it adds up).
         return Option(label, pack(self.owner, self.nonce, action, question, value), toggle, picked)
 
+    def answers(
+        self, question: Question, offered: Sequence[Choice], picked: Collection[str]
+    ) -> list[Option]:
+        """A quiz step's answer options; on a multi-answer step each is a toggle, ticked when
+        `picked`. One call for them all: a step can offer a dozen or more."""
+        ids = tuple([c.id for c in offered])
+        packed = pack_each(self.owner, self.nonce, Action.ANSWER, question.id, ids)
+        multi = question.multi
+        return [
+            Option(c.label, data, multi, c.id in picked)
+            for c, data in zip(offered, packed, strict=True)
+        ]
+
     def data(self, action: Action, question: str = "", value: str = "") -> str:
         return pack(self.owner, self.nonce, action, question, value)
 
-    def topics(self, content: Content, topic_ids: Sequence[str]) -> tuple[Option, ...]:
-        return tuple(
-            self.option(content.topic(t).question, Action.TOPIC, value=t) for t in topic_ids
-        )
+    def topics(self, content: Content, topic_ids: Sequence[str]) -> list[Option]:
+        """A button per FAQ topic, labelled with its question."""
+        owner, nonce = self.owner, self.nonce
+        return [
+            Option(content.topic(t).question, pack(owner, nonce, Action.TOPIC, "", t))
+            for t in topic_ids
+        ]
 
 
 @lru_cache(maxsize=512)  # content texts, split the same way every time
@@ -93,12 +109,9 @@ def question_reply(
 ) -> Reply:
     """One quiz step; options of a multi-answer step carry whether they are picked so far."""
     texts = content.texts
-    picked = set(answers.get(question.id, []))
+    picked = answers.get(question.id, [])
     offered = offered_choices(content, question, answers)
-    option, answer, qid, multi = buttons.option, Action.ANSWER, question.id, question.multi
-    options = [
-        option(c.label, answer, qid, c.id, toggle=multi, picked=c.id in picked) for c in offered
-    ]
+    options = buttons.answers(question, offered, picked)
     if question.multi:
         if question.none_label and not picked:
             options.append(buttons.option(question.none_label, Action.NONE, question.id))
@@ -107,10 +120,9 @@ def question_reply(
     if not first:
         options.append(buttons.option(texts.back_label, Action.BACK, question.id))
     options.append(buttons.option(texts.cancel_label, Action.CANCEL, question.id))
-    progress = texts.question_progress.format(number=number, total=len(content.quiz.questions))
-    sections: tuple[Section, ...] = (Section(progress, rich(question.prompt)),)
-    if first:
-        sections = (Section(body=rich(content.quiz.intro)), *sections)
+    intro = content.quiz.intro if first else None
+    total = len(content.quiz.questions)
+    sections = _question_sections(intro, texts.question_progress, number, total, question.prompt)
     long_labels = len(offered) > 4 or any(len(c.label) > SHORT_LABEL for c in offered)
     layout = Layout.TOGGLES if question.multi else Layout.LIST if long_labels else Layout.BUTTONS
     hint = texts.pick_all if question.multi else texts.pick_one
@@ -124,6 +136,16 @@ def question_reply(
         select_data=buttons.data(Action.SELECT, question.id) if question.multi else "",
         private=question.role == "concerns",
     )
+
+
+@lru_cache(maxsize=256)  # content texts: the same few questions, asked again on every turn
+def _question_sections(
+    intro: str | None, progress: str, number: int, total: int, prompt: str
+) -> tuple[Section, ...]:
+    """A quiz step's text: the quiz's intro (given for the first question only), then the
+    question under its `progress` heading ("Question {number} of {total}")."""
+    asked = Section(progress.format(number=number, total=total), rich(prompt))
+    return (asked,) if intro is None else (Section(body=rich(intro)), asked)
 
 
 def offered_choices(
@@ -190,15 +212,12 @@ def topic_reply(
     """An FAQ answer with buttons for related topics (and close runner-ups)."""
     topic = content.topic(topic_id)
     related = list(dict.fromkeys([*also, *topic.related]))[:3]
-    options = tuple(
-        buttons.option(content.topic(r).question, Action.TOPIC, value=r) for r in related
-    )
-    options += (buttons.option(content.texts.faq_label, Action.GO, value="faq"),)
+    menu = buttons.option(content.texts.faq_label, Action.GO, value="faq")
     return Reply(
         ReplyKind.FAQ_ANSWER,
         title=topic.question,
         sections=sections_from(topic.answer),
-        options=options,
+        options=(*buttons.topics(content, related), menu),
         layout=Layout.LIST,
         topic_id=topic.id,
     )
@@ -232,13 +251,10 @@ def menu_reply(content: Content, page: int, buttons: Buttons, delivery: Delivery
 
 
 def suggestions_reply(content: Content, topic_ids: tuple[str, ...], buttons: Buttons) -> Reply:
-    options = tuple(
-        buttons.option(content.topic(t).question, Action.TOPIC, value=t) for t in topic_ids
-    )
     return Reply(
         ReplyKind.MENU,
         sections=(Section(body=rich(content.texts.did_you_mean)),),
-        options=options,
+        options=tuple(buttons.topics(content, topic_ids)),
         layout=Layout.LIST,
     )
 
