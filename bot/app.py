@@ -6,8 +6,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.content import Content
-from bot.content.snapshot import load_with_snapshot
+from bot.prepared import Prepared
 from bot.settings import Settings
+from bot.snapshot import load_with_snapshot
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -18,25 +19,25 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def load_checked_content(settings: Settings) -> Content:
-    """CONTENT_DIR validated, or its snapshot from CONTENT_SNAPSHOT_DIR when nothing changed."""
+def load_prepared(settings: Settings) -> Prepared:
+    """CONTENT_DIR checked and its FAQ indexed, or both from CONTENT_SNAPSHOT_DIR when nothing
+    changed; raises ContentError naming file and entry."""
     return load_with_snapshot(settings.content_dir, settings.content_snapshot_dir)
 
 
 def load_engine(settings: Settings) -> Engine:
-    """Validate content (raises ContentError naming file and entry) and index the FAQ."""
+    """The engine over checked content and its FAQ index."""
     from bot.engine import Engine  # imported here: `ask` needs only the FAQ index
 
-    return Engine(load_checked_content(settings))
+    prepared = load_prepared(settings)
+    return Engine(prepared.content, prepared.matcher)
 
 
 def load_faq(settings: Settings) -> tuple[Content, FaqMatcher]:
-    """Validated content and the FAQ index as the engine builds it, without the engine: answering
-    one question (`ask`) then imports neither the quiz, the plans nor the sessions."""
-    from bot.faq import FaqMatcher
-
-    content = load_checked_content(settings)
-    return content, FaqMatcher(content.faq.topics, content.lexicon)
+    """Checked content and the FAQ index, without the engine: answering one question (`ask`)
+    then imports neither the quiz, the plans nor the sessions."""
+    prepared = load_prepared(settings)
+    return prepared.content, prepared.matcher
 
 
 def build_service(

@@ -41,9 +41,10 @@ CHATTER = {SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.ACKNOWLEDGEMENT, Smal
 class Engine:
     """Holds validated content and the FAQ index; every call is a pure function of its input."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, matcher: FaqMatcher | None = None) -> None:
+        """`matcher`: the FAQ index of `content` if already built (bot/prepared.py)."""
         self.content = content
-        self.matcher = FaqMatcher(content.faq.topics, content.lexicon)
+        self.matcher = matcher or FaqMatcher(content.faq.topics, content.lexicon)
         self.small_talk = SmallTalkIndex(content.lexicon)
         self.followups = FollowUps(content, self.matcher.normalizer)
         self._topic_ids = {t.id for t in content.faq.topics}

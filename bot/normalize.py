@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.content import Lexicon
 
@@ -142,6 +140,11 @@ class Normalizer:
     @staticmethod
     def _nearest(word: str, targets: dict[str, list[str]]) -> str | None:
         limit = 1 if len(word) < 10 else 2
+        # Imported on the first word that needs it (~7 ms): most questions have no typo, and a
+        # one-off `ask` should not pay for it.
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         found = process.extract(
             word,
             targets.get(word[0], []),

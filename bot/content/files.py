@@ -1,6 +1,6 @@
 """Reading one content file: YAML, safely, refusing a key repeated in one mapping.
 
-Kept apart from the loader so that content served from a snapshot (bot/content/snapshot.py)
+Kept apart from the loader so that content served from a snapshot (bot/snapshot.py)
 never imports PyYAML at all.
 """
 

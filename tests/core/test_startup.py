@@ -29,6 +29,7 @@ NOT_FOR_ASK = {
     "bot.store": "no session to load or save",
     "bot.engine": "only the FAQ index answers",
     "bot.session": "no conversation to keep",
+    "rapidfuzz": "no typo to correct in the question asked",
 }
 
 

@@ -1,4 +1,5 @@
-"""Content snapshots: the same content as a full load, and never served once anything changed."""
+"""Snapshots of the prepared content (checked, FAQ indexed): the same as a full load, and never
+served once anything changed."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, ContentError, load_content
-from bot.content import snapshot as snapshots_module
-from bot.content.snapshot import SNAPSHOT_FILE, code_files, load_with_snapshot, snapshot_key
+from bot import snapshot as snapshots_module
+from bot.content import ContentError, load_content
+from bot.prepared import Prepared, prepare
 from bot.settings import default_content_dir, default_snapshot_dir, load_settings
+from bot.snapshot import SNAPSHOT_FILE, code_files, load_with_snapshot, snapshot_key
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +41,11 @@ def full_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The directories fully loaded (parsed and validated) from here on."""
     loaded: list[Path] = []
 
-    def counting(directory: Path) -> Content:
+    def counting(directory: Path) -> Prepared:
         loaded.append(directory)
-        return load_content(directory)
+        return prepare(directory)
 
-    monkeypatch.setattr(snapshots_module, "load_content", counting)
+    monkeypatch.setattr(snapshots_module, "prepare", counting)
     return loaded
 
 
@@ -51,9 +53,13 @@ def test_a_snapshot_holds_what_a_full_load_gives(content_copy: Path, snapshots: 
     first = load_with_snapshot(content_copy, snapshots)
     assert (snapshots / SNAPSHOT_FILE).is_file()
     again = load_with_snapshot(content_copy, snapshots)
-    fresh = load_content(content_copy)
+    fresh = prepare(content_copy)
     assert again is not first
-    assert again == fresh and again.model_dump() == fresh.model_dump()
+    assert again.content == fresh.content
+    assert again.content.model_dump() == fresh.content.model_dump()
+    assert vars(again.matcher).keys() == vars(fresh.matcher).keys()
+    for text in [t.question for t in fresh.content.faq.topics] + ["hip thurst for knees?", "hi"]:
+        assert again.matcher.match(text) == fresh.matcher.match(text)
 
 
 def test_a_matching_snapshot_is_neither_parsed_nor_validated(
@@ -65,14 +71,14 @@ def test_a_matching_snapshot_is_neither_parsed_nor_validated(
 
 
 def test_an_edited_content_file_is_never_served_stale(content_copy: Path, snapshots: Path) -> None:
-    before = load_with_snapshot(content_copy, snapshots)
+    before = load_with_snapshot(content_copy, snapshots).content
     topic = before.faq.topics[0]
     edited = topic.question.upper()  # same length, same size of file: only the bytes differ
     faq = content_copy / "faq.yaml"
     faq.write_text(
         faq.read_text(encoding="utf-8").replace(topic.question, edited), encoding="utf-8"
     )
-    after = load_with_snapshot(content_copy, snapshots)
+    after = load_with_snapshot(content_copy, snapshots).content
     assert after.topic(topic.id).question == edited != topic.question
 
 
@@ -109,8 +115,8 @@ def test_the_key_covers_every_module_that_loading_content_runs() -> None:
     program = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from bot.content import load_content\n"
-        "load_content(Path('content'))\n"
+        "from bot.prepared import prepare\n"
+        "prepare(Path('content'))\n"
         "print(json.dumps(sorted(m.__file__ for n, m in list(sys.modules.items())\n"
         "    if n.startswith('bot.') and getattr(m, '__file__', None))))\n"
     )
@@ -126,7 +132,7 @@ def test_a_damaged_snapshot_is_a_miss_and_rewritten(content_copy: Path, snapshot
     path = snapshots / SNAPSHOT_FILE
     whole = path.read_bytes()
     path.write_bytes(whole[: len(whole) // 2])
-    assert load_with_snapshot(content_copy, snapshots) == load_content(content_copy)
+    assert load_with_snapshot(content_copy, snapshots).content == load_content(content_copy)
     assert path.read_bytes() == whole
 
 
@@ -154,9 +160,10 @@ def test_a_snapshot_written_under_a_lenient_umask_is_still_read(
 def test_nowhere_to_write_still_loads(content_copy: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a directory")
-    assert load_with_snapshot(content_copy, blocked / "snapshots") == load_content(content_copy)
+    prepared = load_with_snapshot(content_copy, blocked / "snapshots")
+    assert prepared.content == load_content(content_copy)
     assert blocked.is_file()
-    assert load_with_snapshot(content_copy, None) == load_content(content_copy)
+    assert load_with_snapshot(content_copy, None).content == load_content(content_copy)
 
 
 def test_snapshots_live_in_the_user_cache_and_an_empty_setting_turns_them_off(
